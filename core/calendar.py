@@ -1,0 +1,181 @@
+"""All calendar logic in one place: team-timezone days, periods and working days.
+
+Timestamps are timezone-aware UTC in Python and in the database (SQLModel's ``UTCDateTime``:
+``timestamptz`` on PostgreSQL, UTC text on SQLite). A report range is inclusive calendar days of
+the team timezone; ``day_range_utc`` turns it into a half-open UTC interval, DST included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from salesplan.core.errors import DataError
+
+PeriodKind = Literal["day", "week", "month", "quarter", "half_year", "year"]
+PERIOD_KINDS: tuple[PeriodKind, ...] = ("day", "week", "month", "quarter", "half_year", "year")
+WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+WEEK_START_INDEX = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar period: ``start`` and ``end`` are both included."""
+
+    start: date
+    end: date
+    kind: PeriodKind
+    label: str
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def clip(self, start: date, end: date) -> Period:
+        """The part of the period inside ``[start, end]`` (same label)."""
+        return Period(max(self.start, start), min(self.end, end), self.kind, self.label)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_containing(kind: PeriodKind, day: date, week_starts: str = "monday") -> Period:
+    """The period of ``kind`` that contains ``day``."""
+    if kind == "day":
+        return Period(day, day, kind, day.isoformat())
+    if kind == "week":
+        offset = (day.weekday() - WEEK_START_INDEX[week_starts]) % 7
+        start = day - timedelta(days=offset)
+        end = start + timedelta(days=6)
+        iso = (start + timedelta(days=3)).isocalendar()
+        return Period(start, end, kind, f"{iso.year}-W{iso.week:02d}")
+    months = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[kind]
+    first_month = (day.month - 1) // months * months + 1
+    start = date(day.year, first_month, 1)
+    end = _add_months(start, months) - timedelta(days=1)
+    if kind == "month":
+        label = f"{day.year}-{first_month:02d}"
+    elif kind == "quarter":
+        label = f"{day.year}-Q{(first_month - 1) // 3 + 1}"
+    elif kind == "half_year":
+        label = f"{day.year}-H{(first_month - 1) // 6 + 1}"
+    else:
+        label = str(day.year)
+    return Period(start, end, kind, label)
+
+
+def periods_touching(
+    kind: PeriodKind, start: date, end: date, week_starts: str = "monday"
+) -> list[Period]:
+    """Every whole period of ``kind`` that overlaps ``[start, end]``, in order."""
+    if end < start:
+        return []
+    periods = [period_containing(kind, start, week_starts)]
+    while periods[-1].end < end:
+        periods.append(period_containing(kind, periods[-1].end + timedelta(days=1), week_starts))
+    return periods
+
+
+def is_working_day(day: date, working_days: list[str] | tuple[str, ...]) -> bool:
+    return day.weekday() in {WEEKDAY_INDEX[d] for d in working_days}
+
+
+def count_working_days(
+    start: date, end: date, working_days: list[str] | tuple[str, ...]
+) -> int:
+    """Working days in ``[start, end]`` (0 when ``end < start``)."""
+    if end < start:
+        return 0
+    indexes = {WEEKDAY_INDEX[d] for d in working_days}
+    total = (end - start).days + 1
+    full_weeks, rest = divmod(total, 7)
+    count = full_weeks * len(indexes)
+    first = start.weekday()
+    count += sum(1 for i in range(rest) if (first + i) % 7 in indexes)
+    return count
+
+
+def working_days_in(
+    start: date, end: date, working_days: list[str] | tuple[str, ...]
+) -> list[date]:
+    """The working days in ``[start, end]``, in order."""
+    days = []
+    day = start
+    while day <= end:
+        if is_working_day(day, working_days):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def local_midnight_utc(day: date, tz: ZoneInfo) -> datetime:
+    """The UTC instant at which ``day`` starts in ``tz``."""
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def day_range_utc(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Inclusive local days ``[start, end]`` as a half-open UTC interval."""
+    return local_midnight_utc(start, tz), local_midnight_utc(end + timedelta(days=1), tz)
+
+
+def to_utc(moment: datetime, tz: ZoneInfo) -> datetime:
+    """UTC for storage: an aware time is that instant, a naive one is local time in ``tz``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(UTC)
+
+
+def to_local(stored: datetime, tz: ZoneInfo) -> datetime:
+    """A stored time as an aware time in ``tz`` (a naive value is taken as UTC)."""
+    if stored.tzinfo is None:
+        stored = stored.replace(tzinfo=UTC)
+    return stored.astimezone(tz)
+
+
+def local_date(stored: datetime, tz: ZoneInfo) -> date:
+    """The team-timezone calendar day of a stored time."""
+    return to_local(stored, tz).date()
+
+
+def utc_now() -> datetime:
+    """Now, as stored: aware UTC."""
+    return datetime.now(UTC)
+
+
+def today(tz: ZoneInfo, now: datetime | None = None) -> date:
+    """Today in ``tz`` (``now`` defaults to the real now)."""
+    return local_date(now or utc_now(), tz)
+
+
+def parse_timestamp(text: str, tz: ZoneInfo) -> datetime:
+    """Parse an ISO date or date-time into aware UTC; without an offset it is local time in
+    ``tz``, and a date alone means local midnight."""
+    value = text.strip()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise DataError(f"not a date-time: {text!r} (use YYYY-MM-DD HH:MM[:SS][+HH:MM])") from None
+    return to_utc(moment, tz)
+
+
+def parse_day(text: str) -> date:
+    """Parse ``YYYY-MM-DD``."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise DataError(f"not a date: {text!r} (use YYYY-MM-DD)") from None

@@ -1,0 +1,1 @@
+"""The ``salesplan`` command line (click), with lazily imported subcommands."""

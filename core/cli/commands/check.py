@@ -1,0 +1,71 @@
+"""``salesplan check``: validate a config and print a summary of it."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from salesplan.core.cli.context import pass_app
+from salesplan.core.config.loader import display_path
+from salesplan.core.context import AppContext
+from salesplan.core.db.engine import safe_url
+
+
+@click.command("check")
+@pass_app
+def check_command(app: AppContext) -> None:
+    """Validate the config (syntax, keys, references, plugins) and summarise it."""
+    config = app.config
+    console = Console(highlight=False)
+    files = " ← ".join(display_path(p) for p in app.raw.files)
+    console.print(f"[bold green]✓[/] {files} is valid.")
+    console.print(
+        f"[bold]Team[/] {config.team.name} · {config.team.currency} · {config.team.timezone} · "
+        f"weeks start {config.team.week_starts} · working days "
+        f"{', '.join(config.team.working_days)}"
+    )
+    console.print(f"[bold]Database[/] {safe_url(app.database_url)}")
+
+    members = Table(title="Members by segment", title_justify="left", show_edge=False)
+    members.add_column("Segment")
+    members.add_column("Members")
+    for segment in config.segments:
+        names = [
+            f"{m.name} ({m.id}{', manager' if m.role == 'manager' else ''})"
+            for m in config.members_of(segment.id)
+        ]
+        members.add_row(segment.title, ", ".join(names) or "—")
+    console.print(members)
+
+    console.print(
+        f"[bold]Plugins[/] {', '.join(n for n in app.plugins.active if n != 'core') or 'none'}"
+    )
+
+    types = Table(title="Action types", title_justify="left", show_edge=False)
+    types.add_column("Id")
+    types.add_column("Label")
+    types.add_column("Outcomes")
+    types.add_column("Script")
+    for spec in app.registry.action_types.values():
+        outcomes = Text(", ").join(Text(o.label, style=o.color) for o in spec.outcomes)
+        types.add_row(
+            Text(f"{spec.icon} {spec.id}", style=spec.color),
+            spec.label,
+            outcomes if spec.outcomes else Text("—"),
+            spec.script or "—",
+        )
+    console.print(types)
+
+    for pipeline in config.pipelines:
+        console.print(
+            f"[bold]Pipeline[/] {pipeline.id} ({pipeline.title}): {' → '.join(pipeline.steps)}"
+        )
+    console.print(
+        f"[bold]Rules[/] {len(app.rules)} · [bold]Objectives[/] {len(config.objectives)} · "
+        f"[bold]Reports[/] {', '.join(app.registry.reports) or 'none'}"
+    )
+
+
+COMMANDS = {"check": check_command}

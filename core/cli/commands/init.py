@@ -1,0 +1,38 @@
+"""``salesplan init [DIR]``: write a commented starter config."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from salesplan.core.context import DEFAULT_CONFIG_NAME
+from salesplan.core.errors import SalesplanError
+
+
+def starter_config_text() -> str:
+    return resources.files("salesplan.core").joinpath("templates/salesplan.toml").read_text(
+        encoding="utf-8"
+    )
+
+
+@click.command("init")
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing salesplan.toml.")
+def init_command(directory: str, force: bool) -> None:
+    """Write a commented starter salesplan.toml into DIRECTORY (default: here)."""
+    folder = Path(directory)
+    target = folder / DEFAULT_CONFIG_NAME
+    if target.exists() and not force:
+        raise SalesplanError(f"{target}: already exists (use --force to overwrite)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(starter_config_text(), encoding="utf-8")
+    except OSError as exc:
+        raise SalesplanError(f"{target}: cannot write: {exc.strerror}") from None
+    click.echo(f"Wrote {target}.")
+    click.echo("Next: edit it, then `salesplan check` to validate it.")
+
+
+COMMANDS = {"init": init_command}

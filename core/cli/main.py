@@ -1,0 +1,125 @@
+"""Entry point: ``salesplan [--config PATH] COMMAND``.
+
+Core commands are imported only when run, so a report does not pay for the UI. Plugins add
+commands through ``salesplan_cli_commands``; those need the config, which is loaded then.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from salesplan.core import __version__
+from salesplan.core.cli.context import get_state
+from salesplan.core.errors import SalesplanError
+
+CORE_COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("salesplan.core.cli.commands.init", "Write a commented starter salesplan.toml."),
+    "demo": ("salesplan.core.cli.commands.demo", "Build a demo team with history and open it."),
+    "tui": ("salesplan.core.cli.commands.tui", "Open the terminal UI (the default)."),
+    "check": ("salesplan.core.cli.commands.check", "Validate a config and summarise it."),
+    "plugins": ("salesplan.core.cli.commands.plugins", "List available and enabled plugins."),
+    "import": ("salesplan.core.cli.commands.data", "Import a data folder of CSV files."),
+    "export": ("salesplan.core.cli.commands.data", "Export the base to a data folder."),
+    "log": ("salesplan.core.cli.commands.work", "Log an action on a lead or prospect."),
+    "lead": ("salesplan.core.cli.commands.work", "Add, show, move and list leads."),
+    "prospect": ("salesplan.core.cli.commands.work", "Add, convert and list prospects."),
+    "todo": ("salesplan.core.cli.commands.work", "List due reminders."),
+    "report": ("salesplan.core.cli.commands.report", "Run a report over a date range."),
+    "reports": ("salesplan.core.cli.commands.report", "List the enabled reports."),
+    "objectives": ("salesplan.core.cli.commands.objectives", "Objectives progress and pacing."),
+}
+
+
+def _load_core_command(name: str) -> click.Command | None:
+    module_name, _help = CORE_COMMANDS[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+    commands: dict[str, click.Command] = module.COMMANDS
+    return commands.get(name)
+
+
+class UserError(click.ClickException):
+    """A ``SalesplanError`` on its way out: one message on stderr, exit status 2."""
+
+    exit_code = 2
+
+
+class SalesplanGroup(click.Group):
+    """Core commands by lazy import, plus the active plugins' commands.
+
+    Any ``SalesplanError`` raised below becomes a ``UserError`` (message, exit 2), so both
+    the installed script and click's test runner behave the same.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SalesplanError as exc:
+            raise UserError(exc.message) from None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = list(CORE_COMMANDS)
+        try:
+            names += [n for n in get_state(ctx).app.registry.commands if n not in names]
+        except SalesplanError:
+            pass  # no usable config: list what works without one
+        return names
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in CORE_COMMANDS:
+            return _load_core_command(cmd_name)
+        if ctx.resilient_parsing:
+            return None
+        command: click.Command | None = get_state(ctx).app.registry.commands.get(cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_m, help_text) in CORE_COMMANDS.items()]
+        try:
+            for name, command in get_state(ctx).app.registry.commands.items():
+                if name not in CORE_COMMANDS:
+                    rows.append((name, command.get_short_help_str()))
+        except SalesplanError:
+            pass
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=SalesplanGroup, invoke_without_command=True)
+@click.option(
+    "--config",
+    "config_option",
+    metavar="PATH",
+    envvar="SALESPLAN_CONFIG",
+    help="Team config file (default: $SALESPLAN_CONFIG, else ./salesplan.toml).",
+)
+@click.version_option(__version__, prog_name="salesplan")
+@click.pass_context
+def cli(ctx: click.Context, config_option: str | None) -> None:
+    """salesplan — action-based sales management: measure, plan, track.
+
+    With no command, opens the terminal UI on the config.
+    """
+    get_state(ctx)
+    if ctx.invoked_subcommand is None:
+        tui = _load_core_command("tui")
+        if tui is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(tui)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI: user errors become one message and exit status 2, never a traceback."""
+    cli.main(args=argv, prog_name="salesplan")
+
+
+if __name__ == "__main__":
+    main()

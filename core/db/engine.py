@@ -1,0 +1,93 @@
+"""Database URLs and engines: SQLite (embedded default) and PostgreSQL (shared team base)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from salesplan.core.errors import DatabaseError
+
+DATABASE_URL_ENV = "SALESPLAN_DATABASE_URL"
+BUSY_TIMEOUT_MS = 10_000
+WRITE_OPTION = "salesplan_write"
+
+
+def resolve_database_url(
+    configured: str, config_dir: Path, env: Mapping[str, str] | None = None
+) -> str:
+    """The URL to use: the environment wins; a relative SQLite path is relative to the config."""
+    env = os.environ if env is None else env
+    url_text = env.get(DATABASE_URL_ENV) or configured
+    try:
+        url = make_url(url_text)
+    except ArgumentError:
+        source = DATABASE_URL_ENV if env.get(DATABASE_URL_ENV) else "database.url"
+        raise DatabaseError(f"{source}: not a database URL: {url_text!r}") from None
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:" and not Path(database).is_absolute():
+            url = url.set(database=str((config_dir / database).resolve()))
+    return url.render_as_string(hide_password=False)
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine configured for salesplan's use of each backend.
+
+    SQLite: WAL, foreign keys, a busy timeout, and ``BEGIN IMMEDIATE`` for write sessions so
+    two writers queue on the busy timeout instead of failing on a lock upgrade.
+    """
+    try:
+        if is_sqlite(url):
+            return _sqlite_engine(url)
+        return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseError(f"cannot use database {safe_url(url)}: {exc}") from None
+    except ModuleNotFoundError as exc:
+        raise DatabaseError(
+            f"cannot use database {safe_url(url)}: driver {exc.name!r} is not installed "
+            "(for PostgreSQL: pip install 'salesplan[postgres]')"
+        ) from None
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database or ""
+    if database and database != ":memory:" and not Path(database).parent.is_dir():
+        raise DatabaseError(
+            f"cannot open database {url}: folder {Path(database).parent} does not exist"
+        )
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

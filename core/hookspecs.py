@@ -1,0 +1,97 @@
+"""Every hook a salesplan plugin can implement.
+
+Each function here is a specification: signature plus docstring. Plugins implement them with
+``@salesplan.core.hookimpl`` on functions of the same name, taking any subset of the
+parameters. Hooks that register things return lists; the core flattens them and rejects
+duplicate names with an error naming both plugins.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from salesplan.core.markers import hookspec
+
+if TYPE_CHECKING:
+    import click
+    from pydantic import BaseModel
+
+    from salesplan.core.action_types import ActionTypeSpec
+    from salesplan.core.context import AppContext
+    from salesplan.core.effects import RuleEffect
+    from salesplan.core.notify import NotifierSpec
+    from salesplan.core.reporting import ReportSpec
+    from salesplan.core.screens import ScreenSpec
+
+
+@hookspec
+def salesplan_action_types() -> list[ActionTypeSpec]:
+    """Action types this plugin provides (calls, e-mails, meetings, custom ones).
+
+    :return: a list of ``ActionTypeSpec``. The config's ``[[action_types]]`` may override their
+        fields by id or disable them; two plugins giving the same id is a load error.
+    """
+
+
+@hookspec
+def salesplan_rule_effects() -> list[type[RuleEffect]]:
+    """New ``then`` kinds for ``[[rules]]``.
+
+    :return: a list of ``RuleEffect`` subclasses, each with a unique ``kind`` class variable.
+        The subclass validates its ``then`` table; ``apply`` runs in the action's transaction.
+    """
+
+
+@hookspec
+def salesplan_reports() -> list[ReportSpec]:
+    """Reports this plugin provides, usable from ``salesplan report NAME`` and the TUI.
+
+    :return: a list of ``ReportSpec`` whose ``run`` returns a ``ReportResult``.
+    """
+
+
+@hookspec
+def salesplan_notifiers() -> list[NotifierSpec]:
+    """Ways to deliver rendered messages (digests): SMTP, files, webhooks.
+
+    :return: a list of ``NotifierSpec``; each one's settings come from ``[notifiers.NAME]``.
+    """
+
+
+@hookspec
+def salesplan_config_sections() -> dict[str, type[BaseModel]]:
+    """Config sections owned by this plugin, validated with the plugin's own model.
+
+    :return: a mapping from a dotted section path (``"notifiers.email_digest"``, ``"linkedin"``)
+        to a pydantic model class. A section present in the file and owned by no active plugin
+        is a config error.
+    """
+
+
+@hookspec
+def salesplan_cli_commands() -> list[click.Command]:
+    """Subcommands this plugin adds to the ``salesplan`` command line.
+
+    :return: a list of ``click.Command``. Commands receive the ``AppContext`` through
+        ``salesplan.core.cli.context.pass_app``.
+    """
+
+
+@hookspec
+def salesplan_tui_screens() -> list[ScreenSpec]:
+    """Screens this plugin adds to the terminal UI (listed in the command palette).
+
+    :return: a list of ``ScreenSpec``; ``factory(app)`` builds the Textual screen lazily.
+    """
+
+
+@hookspec
+def salesplan_after_action(app: AppContext, action: Any, effects: list[str]) -> None:
+    """Called after an action has been logged and committed (never during import).
+
+    :param app: the application context.
+    :param action: the committed ``Action`` row.
+    :param effects: descriptions of what the outcome rules did.
+
+    An exception here is reported with the plugin's name and never loses the action.
+    """

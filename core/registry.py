@@ -1,0 +1,179 @@
+"""The ``Registry``: everything the active plugins contribute, merged with the config.
+
+Hooks that register things return lists; this module flattens them, checks their types, and
+rejects duplicate names with an error naming both plugins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from salesplan.core.action_types import ActionTypeSpec, OutcomeSpec
+from salesplan.core.config.loader import RawConfig
+from salesplan.core.config.models import ActionTypeConfig, TeamConfig
+from salesplan.core.effects import RuleEffect
+from salesplan.core.errors import PluginError
+from salesplan.core.notify import NotifierSpec
+from salesplan.core.pluginmanager import SalesplanPluginManager
+from salesplan.core.reporting import ReportSpec
+from salesplan.core.screens import ScreenSpec
+
+T = TypeVar("T")
+
+
+@dataclass
+class Registry:
+    """What the active plugins and the config define, by id or name, in a stable order."""
+
+    action_types: dict[str, ActionTypeSpec] = field(default_factory=dict)
+    action_type_origin: dict[str, str] = field(default_factory=dict)
+    effects: dict[str, type[RuleEffect]] = field(default_factory=dict)
+    reports: dict[str, ReportSpec] = field(default_factory=dict)
+    notifiers: dict[str, NotifierSpec] = field(default_factory=dict)
+    sections: dict[str, type[BaseModel]] = field(default_factory=dict)
+    commands: dict[str, Any] = field(default_factory=dict)
+    screens: dict[str, ScreenSpec] = field(default_factory=dict)
+    owners: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def action_type(self, type_id: str) -> ActionTypeSpec | None:
+        return self.action_types.get(type_id)
+
+
+def _collect(
+    manager: SalesplanPluginManager,
+    hook_name: str,
+    what: str,
+    expected: type | tuple[type, ...],
+    name_of: Callable[[Any], str],
+    check: Callable[[Any], bool] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    items: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for plugin, result in manager.call_each(hook_name):
+        if not isinstance(result, list | tuple):
+            raise PluginError(
+                f"plugin {plugin!r} returned {type(result).__name__} from {hook_name}; "
+                "expected a list"
+            )
+        for item in result:
+            valid = check(item) if check else isinstance(item, expected)
+            if not valid:
+                expected_name = getattr(expected, "__name__", str(expected))
+                raise PluginError(
+                    f"plugin {plugin!r} returned {item!r} from {hook_name}; "
+                    f"expected {expected_name}"
+                )
+            name = name_of(item)
+            if name in items:
+                raise PluginError(
+                    f"{what} {name!r} is defined by two plugins: {origin[name]!r} and {plugin!r}"
+                )
+            items[name] = item
+            origin[name] = plugin
+    return items, origin
+
+
+def _is_effect_class(item: Any) -> bool:
+    return isinstance(item, type) and issubclass(item, RuleEffect) and bool(item.kind)
+
+
+def _is_click_command(item: Any) -> bool:
+    import click
+
+    return isinstance(item, click.Command) and bool(item.name)
+
+
+def build_registry(
+    manager: SalesplanPluginManager, config: TeamConfig, raw: RawConfig
+) -> Registry:
+    """Call the registering hooks of the active plugins and merge in the config."""
+    registry = Registry()
+    plugin_types, registry.action_type_origin = _collect(
+        manager, "salesplan_action_types", "action type", ActionTypeSpec, lambda t: t.id
+    )
+    registry.action_types = merge_action_types(plugin_types, config.action_types, raw)
+    registry.effects, _ = _collect(
+        manager,
+        "salesplan_rule_effects",
+        "rule effect",
+        RuleEffect,
+        lambda e: e.kind,
+        check=_is_effect_class,
+    )
+    registry.reports, _ = _collect(
+        manager, "salesplan_reports", "report", ReportSpec, lambda r: r.name
+    )
+    registry.notifiers, _ = _collect(
+        manager, "salesplan_notifiers", "notifier", NotifierSpec, lambda n: n.name
+    )
+    registry.screens, _ = _collect(
+        manager, "salesplan_tui_screens", "screen", ScreenSpec, lambda s: s.name
+    )
+    registry.commands, _ = _collect(
+        manager,
+        "salesplan_cli_commands",
+        "command",
+        object,
+        lambda c: c.name,
+        check=_is_click_command,
+    )
+    for plugin, sections in manager.call_each("salesplan_config_sections"):
+        if not isinstance(sections, dict):
+            raise PluginError(
+                f"plugin {plugin!r} returned {type(sections).__name__} from "
+                "salesplan_config_sections; expected a dict"
+            )
+        for path, model in sections.items():
+            if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                raise PluginError(
+                    f"plugin {plugin!r} returned {model!r} for config section {path!r}; "
+                    "expected a pydantic model class"
+                )
+            owner = registry.owners.get(("section", path))
+            if owner is not None:
+                raise PluginError(
+                    f"config section {path!r} is defined by two plugins: {owner!r} and {plugin!r}"
+                )
+            registry.sections[path] = model
+            registry.owners[("section", path)] = plugin
+    return registry
+
+
+def merge_action_types(
+    from_plugins: dict[str, ActionTypeSpec],
+    from_config: list[ActionTypeConfig],
+    raw: RawConfig,
+) -> dict[str, ActionTypeSpec]:
+    """Config ``[[action_types]]``: same id overrides fields, ``enabled = false`` removes,
+    a new id adds a custom type."""
+    merged = dict(from_plugins)
+    for index, entry in enumerate(from_config):
+        base = merged.get(entry.id)
+        if not entry.enabled:
+            if entry.id not in from_plugins:
+                known = ", ".join(from_plugins) or "none"
+                raise raw.error(
+                    ("action_types", index, "enabled"),
+                    f"no plugin provides action type {entry.id!r} to disable "
+                    f"(provided: {known})",
+                )
+            merged.pop(entry.id, None)
+            continue
+        values: dict[str, Any] = base.model_dump() if base else {"id": entry.id}
+        if base is None:
+            values["label"] = entry.label or entry.id.replace("_", " ").capitalize()
+        for key in ("label", "color", "icon", "script"):
+            value = getattr(entry, key)
+            if value is not None:
+                values[key] = value
+        if entry.outcomes is not None:
+            values["outcomes"] = tuple(
+                OutcomeSpec(id=o.id, label=o.label or o.id.replace("_", " "), color=o.color)
+                for o in entry.outcomes
+            )
+        merged[entry.id] = ActionTypeSpec.model_validate(values)
+    return merged

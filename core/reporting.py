@@ -1,0 +1,106 @@
+"""Report contract: what a report plugin declares and the typed result it returns.
+
+A report is a function from a ``ReportRequest`` (session, app context, inclusive date range in
+team-timezone calendar days, options) to a ``ReportResult``. The same result renders as a Rich
+table, JSON, CSV, a TUI table and chart, or a digest section; renderers never query again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salesplan.core.context import AppContext
+
+OptionKind = Literal["pipeline", "member", "choice", "date", "text", "int"]
+ColumnKind = Literal["text", "int", "number", "money", "percent", "counts", "outcomes", "json"]
+
+
+class ReportOption(BaseModel):
+    """One option of a report besides the date range (``--pipeline``, ``--by``...)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(description="Option name; the CLI flag is --NAME (underscores as -).")
+    kind: OptionKind = Field(default="text", description="Drives validation and the TUI widget.")
+    help: str = Field(default="", description="One line of help.")
+    choices: tuple[str, ...] = Field(default=(), description="Allowed values for kind=choice.")
+    default: Any = Field(default=None, description="Value when not given.")
+    required: bool = Field(default=False, description="Whether the option must be given.")
+
+
+class Column(BaseModel):
+    """A column of a result: the row key, its label and how to render its values."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    label: str
+    kind: ColumnKind = "text"
+
+
+class ChartSeries(BaseModel):
+    """A series a chart can draw: labels on x, numbers on y."""
+
+    name: str
+    x: list[str]
+    y: list[float]
+    kind: Literal["bar", "line"] = "bar"
+
+
+class ReportResult(BaseModel):
+    """The plain, renderable result of a report."""
+
+    report: str
+    title: str
+    start: date | None = None
+    end: date | None = None
+    columns: list[Column] = Field(default_factory=list)
+    rows: list[dict[str, Any]] = Field(default_factory=list)
+    totals: dict[str, Any] | None = None
+    series: list[ChartSeries] = Field(default_factory=list)
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """SPEC §6 JSON: ``{"report", "from", "to", "rows", ...}``."""
+        data: dict[str, Any] = {
+            "report": self.report,
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+            "rows": self.rows,
+        }
+        if self.options:
+            data["options"] = self.options
+        if self.totals is not None:
+            data["totals"] = self.totals
+        return data
+
+
+@dataclass
+class ReportRequest:
+    """What a report receives: an open session, the app context, the range and options."""
+
+    session: Session
+    app: AppContext
+    start: date
+    end: date
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """A report a plugin provides."""
+
+    name: str
+    title: str
+    run: Callable[[ReportRequest], ReportResult]
+    summary: str = ""
+    options: tuple[ReportOption, ...] = ()
+    needs_range: bool = True
