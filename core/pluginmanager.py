@@ -55,7 +55,9 @@ def _module_loader(module_name: str) -> Callable[[], ModuleType]:
 def _manifest_of(module: ModuleType, where: str) -> PluginManifest:
     manifest = getattr(module, "MANIFEST", None)
     if not isinstance(manifest, PluginManifest):
-        raise PluginError(f"{where}: module {module.__name__} has no MANIFEST = PluginManifest(...)")
+        raise PluginError(
+            f"{where}: module {module.__name__} has no MANIFEST = PluginManifest(...)"
+        )
     return manifest
 
 

@@ -2,4 +2,8 @@
 
 from salesplan.core.manifest import PluginManifest
 
-MANIFEST = PluginManifest(name="company_report", version="0.1.0", summary="Company report: leads created and won per period.")
+MANIFEST = PluginManifest(
+    name="company_report",
+    version="0.1.0",
+    summary="Company report: leads created and won per period.",
+)

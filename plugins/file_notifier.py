@@ -2,4 +2,8 @@
 
 from salesplan.core.manifest import PluginManifest
 
-MANIFEST = PluginManifest(name="file_notifier", version="0.1.0", summary="Writes notifications as .eml files into a folder.")
+MANIFEST = PluginManifest(
+    name="file_notifier",
+    version="0.1.0",
+    summary="Writes notifications as .eml files into a folder.",
+)

@@ -2,4 +2,8 @@
 
 from salesplan.core.manifest import PluginManifest
 
-MANIFEST = PluginManifest(name="performance_report", version="0.1.0", summary="Performance report: lead cohort results per member.")
+MANIFEST = PluginManifest(
+    name="performance_report",
+    version="0.1.0",
+    summary="Performance report: lead cohort results per member.",
+)

@@ -6,6 +6,7 @@ commands through ``salesplan_cli_commands``; those need the config, which is loa
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from typing import Any
 
@@ -66,10 +67,8 @@ class SalesplanGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = list(CORE_COMMANDS)
-        try:
+        with contextlib.suppress(SalesplanError):  # no usable config: list what works
             names += [n for n in get_state(ctx).app.registry.commands if n not in names]
-        except SalesplanError:
-            pass  # no usable config: list what works without one
         return names
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:

@@ -129,7 +129,9 @@ def _check_when(
         candidates = [pipelines[when.pipeline]] if when.pipeline else list(pipelines.values())
         steps = [step for p in candidates for step in p.steps]
         if when.step not in steps:
-            raise raw.error((*where, "step"), f"unknown step {when.step!r} (known: {_known(steps)})")
+            raise raw.error(
+                (*where, "step"), f"unknown step {when.step!r} (known: {_known(steps)})"
+            )
 
 
 def _check_metric(metric: str, path: tuple[Any, ...], raw: RawConfig, registry: Registry) -> None:
