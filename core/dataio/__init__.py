@@ -1,0 +1,1 @@
+"""The data folder (SPEC §5): CSV import and export."""

@@ -1,0 +1,1 @@
+"""Shared building blocks for report plugins (SQL helpers, rollups)."""

@@ -1,0 +1,1 @@
+"""Working the pipeline: prospects, leads, steps, statuses, actions, rules and reminders."""
