@@ -140,7 +140,8 @@ def run_cli(request: pytest.FixtureRequest) -> Callable[..., CliResult]:
             full_env["SALESPLAN_DATABASE_URL"] = request.getfixturevalue("db_url")
         full_env.update(env or {})
         result = CliRunner().invoke(
-            cli, list(args), env=full_env, input=input, catch_exceptions=False
+            cli, list(args), env=full_env, input=input, catch_exceptions=False,
+            prog_name="salesplan",
         )
         return CliResult(result.exit_code, result.stdout, result.stderr)
 

@@ -11,6 +11,7 @@ from salesplan.core.cli.context import pass_app
 from salesplan.core.config.loader import display_path
 from salesplan.core.context import AppContext
 from salesplan.core.db.engine import safe_url
+from salesplan.core.db.status import describe_database
 
 
 @click.command("check")
@@ -26,7 +27,8 @@ def check_command(app: AppContext) -> None:
         f"weeks start {config.team.week_starts} · working days "
         f"{', '.join(config.team.working_days)}"
     )
-    console.print(f"[bold]Database[/] {safe_url(app.database_url)}")
+    status = describe_database(app.database_url)
+    console.print(f"[bold]Database[/] {safe_url(app.database_url)} — {status}")
 
     members = Table(title="Members by segment", title_justify="left", show_edge=False)
     members.add_column("Segment")

@@ -1,0 +1,44 @@
+"""Migrations build exactly the schema the models describe, on both backends."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlmodel import SQLModel
+
+import salesplan.core.db.models  # noqa: F401  (registers the tables)
+from salesplan.core.db.engine import create_db_engine
+from salesplan.core.db.migrate import current_revision, ensure_schema
+from salesplan.core.db.migrations import HEAD_REVISION, MIGRATIONS_DIR
+
+
+def test_head_constant_matches_the_versions_folder() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert heads == [HEAD_REVISION]
+
+
+def test_migrated_schema_has_no_drift_from_the_models(db_url: str) -> None:
+    engine = create_db_engine(db_url)
+    try:
+        ensure_schema(engine)
+        assert current_revision(engine) == HEAD_REVISION
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, SQLModel.metadata)
+        assert differences == []
+    finally:
+        engine.dispose()
+
+
+def test_opening_twice_is_a_no_op(db_url: str) -> None:
+    engine = create_db_engine(db_url)
+    try:
+        ensure_schema(engine)
+        ensure_schema(engine)
+        assert current_revision(engine) == HEAD_REVISION
+    finally:
+        engine.dispose()
