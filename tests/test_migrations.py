@@ -42,3 +42,20 @@ def test_opening_twice_is_a_no_op(db_url: str) -> None:
         assert current_revision(engine) == HEAD_REVISION
     finally:
         engine.dispose()
+
+
+def _open_and_report(url: str) -> str | None:
+    engine = create_db_engine(url)
+    try:
+        ensure_schema(engine)
+        return current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def test_concurrent_first_opens_migrate_once(db_url: str) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=3) as pool:
+        revisions = list(pool.map(_open_and_report, [db_url] * 3))
+    assert revisions == [HEAD_REVISION] * 3
