@@ -11,11 +11,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from salesplan.core.config.loader import RawConfig, display_path, load_config_file
 from salesplan.core.config.models import TeamConfig
@@ -32,6 +31,10 @@ from salesplan.core.pluginmanager import (
     discover_plugins,
 )
 from salesplan.core.registry import Registry, build_registry
+
+if TYPE_CHECKING:  # SQLAlchemy loads only when a command touches the database
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 CONFIG_ENV = "SALESPLAN_CONFIG"
 DEFAULT_CONFIG_NAME = "salesplan.toml"
@@ -122,6 +125,8 @@ class AppContext:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A read session (plain ``BEGIN``); roll back what is not committed."""
+        from sqlmodel import Session
+
         with Session(self.engine) as session:
             yield session
 
@@ -129,6 +134,8 @@ class AppContext:
     def write_session(self) -> Iterator[Session]:
         """A session for writes: on SQLite it takes the write lock at ``BEGIN`` (IMMEDIATE),
         so concurrent writers queue on the busy timeout. Commit explicitly."""
+        from sqlmodel import Session
+
         from salesplan.core.db.engine import WRITE_OPTION
 
         bind = self.engine.execution_options(**{WRITE_OPTION: True})
