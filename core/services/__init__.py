@@ -1,1 +1,66 @@
-"""Working the pipeline: prospects, leads, steps, statuses, actions, rules and reminders."""
+"""Working the pipeline: prospects, leads, steps, statuses, actions, rules and reminders.
+
+Every function takes a session and the ``AppContext``, validates against the config, and
+flushes without committing: the caller owns the transaction (one commit per command). The
+exception is ``record_action``, which runs its own write transaction and then the
+``salesplan_after_action`` hook.
+"""
+
+from salesplan.core.services.actions import LoggedAction, log_action, record_action
+from salesplan.core.services.answers import validate_answers
+from salesplan.core.services.common import CLOSED_STATUSES, LEAD_STATUSES, OPEN_STATUSES
+from salesplan.core.services.leadfile import LeadFile, lead_file
+from salesplan.core.services.leads import (
+    create_lead,
+    due_standby_leads,
+    effective_status,
+    get_lead,
+    last_step_change,
+    move_lead,
+    set_status,
+    standby_due,
+)
+from salesplan.core.services.prospects import (
+    add_prospect,
+    convert_prospect,
+    converted_lead,
+    ensure_list,
+    get_list,
+    get_prospect,
+)
+from salesplan.core.services.reminders import (
+    close_matching_reminder,
+    due_reminders,
+    schedule_reminder,
+)
+from salesplan.core.services.rules import matching_rules
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "LEAD_STATUSES",
+    "OPEN_STATUSES",
+    "LeadFile",
+    "LoggedAction",
+    "add_prospect",
+    "close_matching_reminder",
+    "convert_prospect",
+    "converted_lead",
+    "create_lead",
+    "due_reminders",
+    "due_standby_leads",
+    "effective_status",
+    "ensure_list",
+    "get_lead",
+    "get_list",
+    "get_prospect",
+    "last_step_change",
+    "lead_file",
+    "log_action",
+    "matching_rules",
+    "move_lead",
+    "record_action",
+    "schedule_reminder",
+    "set_status",
+    "standby_due",
+    "validate_answers",
+]

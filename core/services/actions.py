@@ -1,0 +1,179 @@
+"""Logging actions: validate, insert, close the reminder it answers, apply the outcome rules.
+
+``log_action`` does all of it in the caller's transaction (flush, no commit), so an invalid
+action or a failing rule leaves nothing behind. ``record_action`` is the front door for the
+CLI and the TUI: its own write transaction and commit, then the ``salesplan_after_action``
+hook, whose failures are contained so a broken notifier never loses the action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+from salesplan.core.calendar import utc_now
+from salesplan.core.db.models import Action, Lead, Prospect
+from salesplan.core.effects import EffectContext
+from salesplan.core.errors import DataError, SalesplanError
+from salesplan.core.services.answers import validate_answers
+from salesplan.core.services.common import check_member, known, resolve_at
+from salesplan.core.services.keys import insert_with_key
+from salesplan.core.services.leads import get_lead
+from salesplan.core.services.prospects import get_prospect
+from salesplan.core.services.reminders import close_matching_reminder
+from salesplan.core.services.rules import matching_rules
+
+if TYPE_CHECKING:
+    from salesplan.core.action_types import ActionTypeSpec
+    from salesplan.core.context import AppContext
+
+AFTER_ACTION_HOOK = "salesplan_after_action"
+
+
+@dataclass
+class LoggedAction:
+    """A logged action, what the rules did (in order), and any after-action warnings."""
+
+    action: Action
+    effects: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    lead: Lead | None = None
+    prospect: Prospect | None = None
+
+
+def _action_type(app: AppContext, action_type: str) -> ActionTypeSpec:
+    spec = app.registry.action_types.get(action_type)
+    if spec is None:
+        raise DataError(
+            f"unknown action type {action_type!r} "
+            f"(known: {known(app.registry.action_types)})"
+        )
+    return spec
+
+
+def _check_outcome(spec: ActionTypeSpec, outcome: str | None) -> str | None:
+    if outcome is None or outcome == "":
+        return None
+    if not spec.outcomes:
+        raise DataError(f"action type {spec.id!r} has no outcomes (got {outcome!r})")
+    if outcome not in spec.outcome_ids:
+        raise DataError(
+            f"unknown outcome {outcome!r} for action type {spec.id!r} "
+            f"(outcomes: {known(spec.outcome_ids)})"
+        )
+    return outcome
+
+
+def _target(
+    session: Session, lead: Lead | str | None, prospect: Prospect | str | None
+) -> tuple[Lead | None, Prospect | None]:
+    if (lead is None) == (prospect is None):
+        raise DataError("an action is on exactly one lead or prospect: give one of them")
+    if lead is not None:
+        return (lead if isinstance(lead, Lead) else get_lead(session, lead)), None
+    assert prospect is not None
+    return None, prospect if isinstance(prospect, Prospect) else get_prospect(session, prospect)
+
+
+def log_action(
+    session: Session,
+    app: AppContext,
+    *,
+    action_type: str,
+    member: str,
+    lead: Lead | str | None = None,
+    prospect: Prospect | str | None = None,
+    outcome: str | None = None,
+    at: datetime | None = None,
+    note: str = "",
+    answers: Mapping[str, Any] | None = None,
+) -> LoggedAction:
+    """Validate and insert an action, close the reminder it answers, apply matching rules.
+
+    ``lead``/``prospect`` are rows or their keys. Script answers are stored on the action and
+    merged into the lead's (or prospect's) custom fields. Flushes; the caller commits.
+    """
+    spec = _action_type(app, action_type)
+    outcome = _check_outcome(spec, outcome)
+    check_member(app, member)
+    typed = validate_answers(app, spec, answers)
+    target_lead, target_prospect = _target(session, lead, prospect)
+    logged_at = resolve_at(app, at)
+
+    action = Action(
+        key="",
+        at=logged_at,
+        member=member,
+        action_type=spec.id,
+        outcome=outcome,
+        lead_id=target_lead.id if target_lead is not None else None,
+        prospect_id=target_prospect.id if target_prospect is not None else None,
+        note=note,
+        answers=typed or None,
+    )
+    insert_with_key(session, action)
+    if typed:
+        holder = target_lead if target_lead is not None else target_prospect
+        assert holder is not None
+        holder.fields = {**(holder.fields or {}), **typed}
+        session.add(holder)
+
+    # Rules match the lead as it was when the action happened, before any effect runs.
+    rules = matching_rules(app, action, target_lead)
+    close_matching_reminder(session, action)
+    context = EffectContext(
+        session=session,
+        app=app,
+        action=action,
+        lead=target_lead,
+        prospect=target_prospect,
+        now=utc_now(),
+    )
+    effects: list[str] = []
+    for compiled in rules:
+        for effect in compiled.effects:
+            try:
+                effects.append(effect.apply(context))
+            except SalesplanError as exc:
+                raise DataError(
+                    f"rule {compiled.name} ({effect.kind}) cannot apply to action "
+                    f"{spec.id!r}: {exc.message}"
+                ) from None
+    session.flush()
+    return LoggedAction(
+        action=action,
+        effects=effects,
+        lead=context.lead,
+        prospect=target_prospect,
+    )
+
+
+def record_action(app: AppContext, **kwargs: Any) -> LoggedAction:
+    """Log an action in its own write transaction, commit, then run the after-action hook.
+
+    Takes ``log_action``'s keyword arguments (``lead``/``prospect`` as keys or rows). A failing
+    hook does not undo the committed action: its message lands in ``warnings``.
+    """
+    for name in ("lead", "prospect"):
+        value = kwargs.get(name)
+        if isinstance(value, Lead | Prospect):
+            kwargs[name] = value.key  # rows from another session: look them up again
+    with app.write_session() as session:
+        session.expire_on_commit = False
+        logged = log_action(session, app, **kwargs)
+        session.commit()
+    try:
+        app.plugins.call_each(
+            AFTER_ACTION_HOOK, app=app, action=logged.action, effects=list(logged.effects)
+        )
+    except Exception as exc:  # a plugin fault must never lose the committed action
+        kind = "" if isinstance(exc, SalesplanError) else f"{type(exc).__name__}: "
+        logged.warnings.append(
+            f"action {logged.action.key} was saved, but an after-action hook failed: "
+            f"{kind}{exc}"
+        )
+    return logged

@@ -1,0 +1,86 @@
+"""Small checks and conversions every service shares: times, members, pipelines, steps.
+
+Services validate their input against the loaded config before touching a row, so a bad call
+raises one ``DataError``/``NotFoundError`` with a clear message and leaves the session as is.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+from salesplan.core.calendar import to_utc, utc_now
+from salesplan.core.errors import DataError, NotFoundError
+
+if TYPE_CHECKING:
+    from salesplan.core.config.models import Member, Pipeline
+    from salesplan.core.context import AppContext
+
+LEAD_STATUSES: tuple[str, ...] = ("todo", "standby", "won", "lost", "cancelled")
+OPEN_STATUSES: frozenset[str] = frozenset({"todo", "standby"})
+CLOSED_STATUSES: frozenset[str] = frozenset({"won", "lost", "cancelled"})
+
+
+def known(values: object) -> str:
+    """``a, b, c`` for an error message (``none`` when empty)."""
+    listed = ", ".join(str(v) for v in values)  # type: ignore[attr-defined]
+    return listed or "none"
+
+
+def resolve_at(app: AppContext, at: datetime | None) -> datetime:
+    """Aware UTC for storage: ``None`` is now, a naive time is local time in the team zone."""
+    if at is None:
+        return utc_now()
+    return to_utc(at, app.tz)
+
+
+def resolve_day_start(app: AppContext, day: date | datetime) -> datetime:
+    """A reminder date as stored: a ``date`` is local midnight of that day, in UTC."""
+    if isinstance(day, datetime):
+        return to_utc(day, app.tz)
+    return to_utc(datetime.combine(day, time(0)), app.tz)
+
+
+def check_member(app: AppContext, member_id: str, what: str = "member") -> Member:
+    """The configured member with this id, or a ``NotFoundError`` listing the members."""
+    member = app.config.member(member_id)
+    if member is None:
+        members = known(m.id for m in app.config.members)
+        raise NotFoundError(f"unknown {what} {member_id!r} (members: {members})")
+    return member
+
+
+def check_pipeline(app: AppContext, pipeline_id: str) -> Pipeline:
+    """The configured pipeline with this id, or a ``NotFoundError`` listing the pipelines."""
+    pipeline = app.config.pipeline(pipeline_id)
+    if pipeline is None:
+        pipelines = known(p.id for p in app.config.pipelines)
+        raise NotFoundError(f"unknown pipeline {pipeline_id!r} (pipelines: {pipelines})")
+    return pipeline
+
+
+def check_step(pipeline: Pipeline, step: str) -> str:
+    """``step`` if it belongs to ``pipeline``, else a ``NotFoundError`` listing its steps."""
+    if step not in pipeline.steps:
+        raise NotFoundError(
+            f"unknown step {step!r} in pipeline {pipeline.id!r} (steps: {known(pipeline.steps)})"
+        )
+    return step
+
+
+def check_status(status: str) -> str:
+    """``status`` if it is a lead status, else a ``DataError`` listing them."""
+    if status not in LEAD_STATUSES:
+        raise DataError(f"unknown status {status!r} (statuses: {known(LEAD_STATUSES)})")
+    return status
+
+
+def check_amount(amount: float | str) -> float:
+    """A deal amount: a number (or numeric text) >= 0."""
+    try:
+        value = float(amount)
+    except (TypeError, ValueError):
+        raise DataError(f"amount must be a number, not {amount!r}") from None
+    if value != value or value < 0:  # NaN or negative
+        raise DataError(f"amount must be a number >= 0, not {amount!r}")
+    return value

@@ -1,0 +1,43 @@
+"""Text keys for rows the services create: ``L12``, ``P7``, ``A345``.
+
+The key is the data folder's id (SPEC §5). Imported rows keep their own keys, so a generated
+key is derived from the row's integer id (unique by construction) and checked against the keys
+already in the table; on the rare clash with an imported key a ``-2``, ``-3``… suffix is added.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TypeVar
+
+from sqlmodel import Session, SQLModel, select
+
+from salesplan.core.db.models import Action, Lead, Prospect
+
+Keyed = TypeVar("Keyed", Lead, Prospect, Action)
+
+PREFIXES: dict[type[SQLModel], str] = {Lead: "L", Prospect: "P", Action: "A"}
+
+
+def _taken(session: Session, model: type[Keyed], key: str, row_id: int) -> bool:
+    found = session.exec(
+        select(model.id).where(model.key == key, model.id != row_id)  # type: ignore[arg-type]
+    ).first()
+    return found is not None
+
+
+def insert_with_key(session: Session, row: Keyed) -> Keyed:
+    """Insert ``row`` and give it a generated key from its id (flushes, never commits)."""
+    model = type(row)
+    row.key = f"~{uuid.uuid4().hex}"  # placeholder until the id is known
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    base = f"{PREFIXES[model]}{row.id}"
+    key, suffix = base, 1
+    while _taken(session, model, key, row.id):
+        suffix += 1
+        key = f"{base}-{suffix}"
+    row.key = key
+    session.flush()
+    return row

@@ -1,0 +1,128 @@
+"""Prospecting lists and prospects, and converting a prospect into a lead (keeping the link).
+
+The link is ``Lead.prospect_id`` (unique): a prospect converts at most once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, select
+
+from salesplan.core.db.models import Lead, Prospect, ProspectingList
+from salesplan.core.errors import DataError, NotFoundError
+from salesplan.core.services.common import check_member, resolve_at
+from salesplan.core.services.keys import insert_with_key
+from salesplan.core.services.leads import create_lead
+
+if TYPE_CHECKING:
+    from salesplan.core.context import AppContext
+
+
+def get_prospect(session: Session, ref: str | int) -> Prospect:
+    """The prospect with this key (or, failing that, this integer id)."""
+    text = str(ref).strip()
+    prospect = session.exec(select(Prospect).where(Prospect.key == text)).first()
+    if prospect is None and text.isdigit():
+        prospect = session.get(Prospect, int(text))
+    if prospect is None:
+        raise NotFoundError(f"unknown prospect {text!r}")
+    return prospect
+
+
+def get_list(session: Session, name: str) -> ProspectingList:
+    """The prospecting list with this name."""
+    found = session.exec(select(ProspectingList).where(ProspectingList.name == name)).first()
+    if found is None:
+        raise NotFoundError(f"unknown prospecting list {name!r}")
+    return found
+
+
+def ensure_list(
+    session: Session, app: AppContext, *, name: str, at: datetime | None = None
+) -> ProspectingList:
+    """The prospecting list with this name, created if it does not exist yet."""
+    name = name.strip()
+    if not name:
+        raise DataError("a prospecting list needs a name")
+    found = session.exec(select(ProspectingList).where(ProspectingList.name == name)).first()
+    if found is not None:
+        return found
+    created = ProspectingList(name=name, created_at=resolve_at(app, at))
+    session.add(created)
+    session.flush()
+    return created
+
+
+def add_prospect(
+    session: Session,
+    app: AppContext,
+    *,
+    list_name: str,
+    name: str,
+    company: str = "",
+    email: str = "",
+    phone: str = "",
+    owner: str | None = None,
+    at: datetime | None = None,
+) -> Prospect:
+    """A new prospect in a list (the list is created on first use)."""
+    name = name.strip()
+    if not name:
+        raise DataError("a prospect needs a name")
+    if owner is not None:
+        check_member(app, owner, "owner")
+    created_at = resolve_at(app, at)
+    prospecting_list = ensure_list(session, app, name=list_name, at=at)
+    prospect = Prospect(
+        key="",
+        list_id=prospecting_list.id,  # type: ignore[arg-type]
+        name=name,
+        company=company.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        owner=owner,
+        created_at=created_at,
+    )
+    return insert_with_key(session, prospect)
+
+
+def converted_lead(session: Session, prospect: Prospect) -> Lead | None:
+    """The lead a prospect was converted into, if any."""
+    return session.exec(select(Lead).where(Lead.prospect_id == prospect.id)).first()
+
+
+def convert_prospect(
+    session: Session,
+    app: AppContext,
+    *,
+    prospect: Prospect,
+    pipeline: str,
+    step: str | None = None,
+    title: str | None = None,
+    owner: str | None = None,
+    amount: float = 0.0,
+    at: datetime | None = None,
+) -> Lead:
+    """Turn a prospect into a lead of ``pipeline`` linked to it.
+
+    The title defaults to the prospect's company (else its name), the owner to the
+    prospect's owner; the prospect's custom fields (script answers) carry over.
+    """
+    if title is None:
+        title = prospect.company or prospect.name
+    owner = owner or prospect.owner
+    if owner is None:
+        raise DataError(f"prospect {prospect.key!r} has no owner: give the lead an owner")
+    return create_lead(
+        session,
+        app,
+        title=title,
+        pipeline=pipeline,
+        owner=owner,
+        step=step,
+        amount=amount,
+        at=at,
+        prospect=prospect,
+    )

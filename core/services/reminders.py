@@ -1,0 +1,89 @@
+"""Reminders (scheduled actions): what is due, and closing one when its action is logged."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, col, select
+
+from salesplan.core.calendar import day_range_utc, today
+from salesplan.core.db.models import Action, Lead, Prospect, Reminder
+from salesplan.core.errors import DataError
+from salesplan.core.services.common import check_member, resolve_at, resolve_day_start
+
+if TYPE_CHECKING:
+    from salesplan.core.context import AppContext
+
+
+def due_reminders(
+    session: Session, app: AppContext, *, member: str | None = None, day: date | None = None
+) -> list[Reminder]:
+    """Open reminders due on or before the end of ``day`` (team timezone; default today),
+    optionally for one member, by due date."""
+    if member is not None:
+        check_member(app, member)
+    day = day or today(app.tz)
+    _start, end = day_range_utc(day, day, app.tz)
+    query = select(Reminder).where(Reminder.done == False, col(Reminder.due_at) < end)  # noqa: E712
+    if member is not None:
+        query = query.where(Reminder.member == member)
+    return list(session.exec(query.order_by(col(Reminder.due_at), col(Reminder.id))).all())
+
+
+def close_matching_reminder(session: Session, action: Action) -> Reminder | None:
+    """Mark done the oldest open reminder of this action's type, member and lead/prospect."""
+    query = select(Reminder).where(
+        Reminder.done == False,  # noqa: E712
+        Reminder.action_type == action.action_type,
+        Reminder.member == action.member,
+    )
+    if action.lead_id is not None:
+        query = query.where(Reminder.lead_id == action.lead_id)
+    else:
+        query = query.where(Reminder.prospect_id == action.prospect_id)
+    reminder = session.exec(query.order_by(col(Reminder.due_at), col(Reminder.id))).first()
+    if reminder is None:
+        return None
+    reminder.done = True
+    reminder.done_at = action.at
+    reminder.done_by_action_id = action.id
+    session.add(reminder)
+    session.flush()
+    return reminder
+
+
+def schedule_reminder(
+    session: Session,
+    app: AppContext,
+    *,
+    action_type: str,
+    member: str,
+    due: date | datetime,
+    lead: Lead | None = None,
+    prospect: Prospect | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> Reminder:
+    """A reminder a rep schedules by hand (a date alone is local midnight)."""
+    if action_type not in app.registry.action_types:
+        raise DataError(
+            f"unknown action type {action_type!r} "
+            f"(known: {', '.join(app.registry.action_types)})"
+        )
+    check_member(app, member)
+    if (lead is None) == (prospect is None):
+        raise DataError("a reminder is on exactly one lead or prospect")
+    reminder = Reminder(
+        action_type=action_type,
+        member=member,
+        lead_id=lead.id if lead is not None else None,
+        prospect_id=prospect.id if prospect is not None else None,
+        due_at=resolve_day_start(app, due),
+        note=note,
+        source="manual",
+        created_at=resolve_at(app, at),
+    )
+    session.add(reminder)
+    session.flush()
+    return reminder
