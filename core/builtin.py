@@ -25,8 +25,6 @@ def salesplan_rule_effects() -> list[type[RuleEffect]]:
 
 @hookimpl
 def salesplan_reports() -> list[ReportSpec]:
-    try:
-        from salesplan.core.objectives import OBJECTIVES_REPORT
-    except ImportError:  # pragma: no cover - until the objectives module lands
-        return []
+    from salesplan.core.objectives import OBJECTIVES_REPORT
+
     return [OBJECTIVES_REPORT]

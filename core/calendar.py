@@ -48,6 +48,39 @@ class Period:
         """The part of the period inside ``[start, end]`` (same label)."""
         return Period(max(self.start, start), min(self.end, end), self.kind, self.label)
 
+    def utc_range(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """The period as a half-open aware-UTC interval (DST-correct)."""
+        return day_range_utc(self.start, self.end, tz)
+
+    def working_days(self, working_days: list[str] | tuple[str, ...]) -> int:
+        """How many working days the period has."""
+        return count_working_days(self.start, self.end, working_days)
+
+
+def check_kind(kind: str) -> PeriodKind:
+    """``kind`` as a ``PeriodKind``, or a ``DataError`` listing the known kinds."""
+    if kind not in PERIOD_KINDS:
+        raise DataError(f"unknown period {kind!r} (use one of {', '.join(PERIOD_KINDS)})")
+    return kind  # type: ignore[return-value]
+
+
+def _week_start_index(week_starts: str) -> int:
+    try:
+        return WEEK_START_INDEX[week_starts]
+    except KeyError:
+        raise DataError(
+            f"unknown week start {week_starts!r} (use one of {', '.join(WEEK_START_INDEX)})"
+        ) from None
+
+
+def _weekday_indexes(working_days: list[str] | tuple[str, ...]) -> set[int]:
+    try:
+        return {WEEKDAY_INDEX[d] for d in working_days}
+    except KeyError as exc:
+        raise DataError(
+            f"unknown working day {exc.args[0]!r} (use {', '.join(WEEKDAY_INDEX)})"
+        ) from None
+
 
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
@@ -55,11 +88,18 @@ def _add_months(day: date, months: int) -> date:
 
 
 def period_containing(kind: PeriodKind, day: date, week_starts: str = "monday") -> Period:
-    """The period of ``kind`` that contains ``day``."""
+    """The period of ``kind`` that contains ``day``.
+
+    Labels: day ``2026-03-29``; week ``2026-W13`` (the ISO week that holds most of the
+    week's days, i.e. the one of its fourth day, so a Sunday-start week is labelled like the
+    ISO week of its Monday..Saturday); month ``2026-03``; quarter ``2026-Q1``; half-year
+    ``2026-H1``; year ``2026``.
+    """
+    check_kind(kind)
     if kind == "day":
         return Period(day, day, kind, day.isoformat())
     if kind == "week":
-        offset = (day.weekday() - WEEK_START_INDEX[week_starts]) % 7
+        offset = (day.weekday() - _week_start_index(week_starts)) % 7
         start = day - timedelta(days=offset)
         end = start + timedelta(days=6)
         iso = (start + timedelta(days=3)).isocalendar()
@@ -91,8 +131,18 @@ def periods_touching(
     return periods
 
 
+def next_period(period: Period, week_starts: str = "monday") -> Period:
+    """The period of the same kind right after ``period``."""
+    return period_containing(period.kind, period.end + timedelta(days=1), week_starts)
+
+
+def previous_period(period: Period, week_starts: str = "monday") -> Period:
+    """The period of the same kind right before ``period``."""
+    return period_containing(period.kind, period.start - timedelta(days=1), week_starts)
+
+
 def is_working_day(day: date, working_days: list[str] | tuple[str, ...]) -> bool:
-    return day.weekday() in {WEEKDAY_INDEX[d] for d in working_days}
+    return day.weekday() in _weekday_indexes(working_days)
 
 
 def count_working_days(
@@ -101,7 +151,7 @@ def count_working_days(
     """Working days in ``[start, end]`` (0 when ``end < start``)."""
     if end < start:
         return 0
-    indexes = {WEEKDAY_INDEX[d] for d in working_days}
+    indexes = _weekday_indexes(working_days)
     total = (end - start).days + 1
     full_weeks, rest = divmod(total, 7)
     count = full_weeks * len(indexes)
@@ -114,10 +164,11 @@ def working_days_in(
     start: date, end: date, working_days: list[str] | tuple[str, ...]
 ) -> list[date]:
     """The working days in ``[start, end]``, in order."""
+    indexes = _weekday_indexes(working_days)
     days = []
     day = start
     while day <= end:
-        if is_working_day(day, working_days):
+        if day.weekday() in indexes:
             days.append(day)
         day += timedelta(days=1)
     return days

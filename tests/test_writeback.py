@@ -1,0 +1,132 @@
+"""``salesplan plan --write``: objectives written into the config, comments kept, atomic."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from salesplan.core.context import load_app
+from tests.conftest import base_config_text
+
+PLAN = ("plan", "--revenue", "90000", "--start", "2026-03-10")
+
+
+@pytest.fixture
+def commented(write_config: Callable[..., Path]) -> Path:
+    text = base_config_text().replace(
+        'target = 270000\n', 'target = 270000   # set by the board, do not touch\n'
+    ) + "\n# the end of the file, written by hand\n"
+    return write_config(text)
+
+
+def _objectives(path: Path) -> list[tuple[str | None, str, str, str, float]]:
+    config = load_app(path).config
+    return [(o.id, o.who, o.metric, o.per, o.target) for o in config.objectives]
+
+
+PLANNED = [
+    ("plan-team-revenue", "team", "revenue", "month", 90000.0),
+    ("plan-bob-call", "bob", "call", "month", 720.0),
+    ("plan-alice-call", "alice", "call", "month", 48.0),
+    ("plan-alice-meeting", "alice", "meeting", "month", 6.0),
+    ("plan-alice-proposal", "alice", "proposal", "month", 12.0),
+    ("plan-dave-call", "dave", "call", "month", 48.0),
+    ("plan-dave-meeting", "dave", "meeting", "month", 6.0),
+    ("plan-dave-proposal", "dave", "proposal", "month", 12.0),
+]
+HAND = [
+    (None, "segment:prospecting", "call", "day", 10.0),
+    (None, "team", "revenue", "quarter", 270000.0),
+]
+
+
+def test_write_keeps_comments_and_hand_written_objectives(
+    commented: Path, run_cli: Callable[..., object]
+) -> None:
+    before = commented.read_text(encoding="utf-8")
+    out = run_cli("--config", str(commented), *PLAN, "--write", "--yes")
+    assert out.exit_code == 0, out.output  # type: ignore[attr-defined]
+    after = commented.read_text(encoding="utf-8")
+    assert _objectives(commented) == HAND + PLANNED
+    # Everything written by hand is still there, in place, comments included.
+    assert after.startswith(before.split("# the end of the file")[0].rstrip("\n"))
+    assert "# set by the board, do not touch" in after
+    assert "# the end of the file, written by hand" in after
+    assert "# The test suite's standard team" in after
+    # The prospects marketing must bring have no objective metric: reported, not written.
+    assert "not written: carol: 240 prospects" in out.stdout  # type: ignore[attr-defined]
+    assert "Before" in out.stdout and "After" in out.stdout  # type: ignore[attr-defined]
+    # Writing again replaces the planner's objectives instead of adding more.
+    again = run_cli("--config", str(commented), "plan", "--revenue", "120000", "--period",
+                    "quarter", "--start", "2026-03-10", "--write", "--yes")
+    assert again.exit_code == 0, again.output  # type: ignore[attr-defined]
+    objectives = _objectives(commented)
+    assert objectives[:2] == HAND
+    assert objectives[2] == ("plan-team-revenue", "team", "revenue", "quarter", 120000.0)
+    assert len(objectives) == len(HAND + PLANNED)
+    assert ("plan-bob-call", "bob", "call", "quarter", 960.0) in objectives
+
+
+def test_confirmation_declined_writes_nothing(commented: Path,
+                                              run_cli: Callable[..., object]) -> None:
+    before = commented.read_bytes()
+    out = run_cli("--config", str(commented), *PLAN, "--write", input="n\n")
+    assert out.exit_code == 0, out.output  # type: ignore[attr-defined]
+    assert "Nothing written." in out.stdout  # type: ignore[attr-defined]
+    assert commented.read_bytes() == before
+    yes = run_cli("--config", str(commented), *PLAN, "--write", input="y\n")
+    assert yes.exit_code == 0, yes.output  # type: ignore[attr-defined]
+    assert _objectives(commented) == HAND + PLANNED
+
+
+def test_interrupted_write_leaves_the_old_file(
+    commented: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = commented.read_bytes()
+
+    def crash(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", crash)
+    out = run_cli("--config", str(commented), *PLAN, "--write", "--yes")
+    assert out.exit_code == 2  # type: ignore[attr-defined]
+    assert "cannot write the objectives: No space left on device" in out.stderr  # type: ignore[attr-defined]
+    assert commented.read_bytes() == before
+    assert sorted(p.name for p in commented.parent.iterdir()) == ["salesplan.toml"]
+
+
+def test_invalid_result_is_not_written(
+    commented: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import salesplan.core.context as context_module
+    from salesplan.core.errors import ConfigError
+
+    before = commented.read_bytes()
+    checked: list[Path] = []
+
+    def reject(path: Path, **_kwargs: object) -> None:
+        checked.append(Path(path))
+        raise ConfigError(f"{path}: objectives[2].who: unknown member")
+
+    # The candidate is validated through salesplan.core.context.load_app before replacing.
+    monkeypatch.setattr(context_module, "load_app", reject)
+    out = run_cli("--config", str(commented), *PLAN, "--write", "--yes")
+    assert out.exit_code == 2  # type: ignore[attr-defined]
+    assert "objectives[2].who: unknown member" in out.stderr  # type: ignore[attr-defined]
+    assert commented.read_bytes() == before
+    assert len(checked) == 1 and checked[0].parent == commented.parent
+    assert sorted(p.name for p in commented.parent.iterdir()) == ["salesplan.toml"]
+
+
+def test_write_into_a_config_without_objectives(write_config: Callable[..., Path],
+                                                run_cli: Callable[..., object]) -> None:
+    text = base_config_text()
+    path = write_config(text[: text.index("[[objectives]]")])
+    out = run_cli("--config", str(path), *PLAN, "--write", "--yes", "--format", "json")
+    assert out.exit_code == 0, out.output  # type: ignore[attr-defined]
+    assert json.loads(out.stdout)["sales"] == 3  # type: ignore[attr-defined]
+    assert _objectives(path) == PLANNED
