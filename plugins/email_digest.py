@@ -1,9 +1,107 @@
-"""Morning digest e-mail over SMTP."""
+"""Morning digest e-mail over SMTP: ``salesplan digest [--date D] [--send | --dry-run]``.
 
+The digest for a day is built from the ``activity`` report, objectives progress and due
+reminders (``salesplan.core.digest``), rendered as text and HTML
+(``salesplan.core.digest_render``) and delivered exactly once per (date, recipient) through a
+notifier (``salesplan.core.digest_send``): the ``smtp`` notifier this plugin provides, or any
+other one named by ``via`` (e.g. ``file`` from the file_notifier plugin).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import click
+from pydantic import BaseModel
+
+from salesplan.core import hookimpl
+from salesplan.core.calendar import parse_day, today
+from salesplan.core.cli.context import pass_app
+from salesplan.core.context import AppContext
+from salesplan.core.errors import DataError
 from salesplan.core.manifest import PluginManifest
+from salesplan.core.notify import NotifierSpec
 
 MANIFEST = PluginManifest(
     name="email_digest",
     version="0.1.0",
     summary="Morning digest e-mail over SMTP.",
+    depends=("activity_report",),
 )
+
+
+def _day(app: AppContext, value: str | None) -> date:
+    if value is None:
+        return today(app.tz) - timedelta(days=1)
+    try:
+        return parse_day(value)
+    except DataError as exc:
+        raise DataError(f"--date: {exc.message}") from None
+
+
+@click.command("digest")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to report on (default: yesterday).")
+@click.option(
+    "--send/--dry-run",
+    default=False,
+    help="Deliver it, or (default) only print the text part and write nothing.",
+)
+@click.option("--force", is_flag=True, help="Send again to recipients who already had it.")
+@pass_app
+def digest_command(app: AppContext, day: str | None, send: bool, force: bool) -> None:
+    """The morning digest of a day: what each member did, objectives, pace and reminders.
+
+    Meant for cron every morning: a digest already sent for a date and recipient is not sent
+    again unless --force; a delivery failure exits with status 2 and the next run retries.
+    """
+    from salesplan.core.digest_send import (
+        build,
+        digest_settings,
+        plan_messages,
+        send_digest,
+    )
+
+    when = _day(app, day)
+    if not send:
+        settings = digest_settings(app)
+        messages = plan_messages(app, build(app, when), settings)
+        for index, message in enumerate(messages):
+            if index:
+                click.echo("")
+            click.echo(message.text, nl=False)
+            to = ", ".join(message.recipients) or "nobody (no `to` and no manager with an email)"
+            click.echo(
+                f"(dry run: would send {message.subject!r} to {to} via {settings.via}; "
+                "nothing written)",
+                err=True,
+            )
+        return
+    from salesplan.core.digest_send import DigestDeliveryError
+
+    try:
+        run = send_digest(app, when, force=force)
+    except DigestDeliveryError as exc:
+        for line in exc.run.lines:
+            click.echo(line)
+        raise
+    for line in run.lines:
+        click.echo(line)
+
+
+@hookimpl
+def salesplan_cli_commands() -> list[click.Command]:
+    return [digest_command]
+
+
+@hookimpl
+def salesplan_notifiers() -> list[NotifierSpec]:
+    from salesplan.core.digest_send import SMTP_NOTIFIER
+
+    return [SMTP_NOTIFIER]
+
+
+@hookimpl
+def salesplan_config_sections() -> dict[str, type[BaseModel]]:
+    from salesplan.core.digest_send import EmailDigestSettings
+
+    return {"notifiers.email_digest": EmailDigestSettings}

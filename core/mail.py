@@ -1,0 +1,208 @@
+"""E-mail delivery: MIME building and SMTP sending with ``smtplib``.
+
+Kept apart from the digest so any notifier can send a rendered ``OutgoingMessage``. Every
+failure becomes a ``DeliveryError`` naming the server (``host:port``) and the cause; the
+password is read from the environment at send time and never appears in a message, a log or an
+exception (smtplib's own errors carry only the server's reply).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from collections.abc import Mapping
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from salesplan.core.config.models import Strict
+from salesplan.core.errors import DeliveryError
+from salesplan.core.notify import DeliveryReport, OutgoingMessage
+
+
+class SmtpSettings(Strict):
+    """How to reach the SMTP server. Secrets never live in the file: only the name of the
+    environment variable that holds the password does."""
+
+    smtp_host: str = Field(default="localhost", min_length=1, description="SMTP server name.")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP server port.")
+    starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
+    ssl: bool = Field(
+        default=False, description="Implicit TLS from the first byte (SMTPS, usually port 465)."
+    )
+    username: str = Field(default="", description="Login name; empty means no login.")
+    password_env: str = Field(
+        default="SALESPLAN_SMTP_PASSWORD",
+        description="Environment variable holding the password used with `username`.",
+    )
+    timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for the server.")
+    cafile: str | None = Field(
+        default=None,
+        description="PEM file of CA certificates to trust for TLS (relative to the config "
+        "file); default: the system's trust store.",
+    )
+    tls_verify: bool = Field(
+        default=True,
+        description="Check the server's certificate and name. Turn off only for a test server.",
+    )
+
+    @model_validator(mode="after")
+    def _one_tls_mode(self) -> Self:
+        if self.ssl and self.starttls:
+            raise ValueError("choose one of 'ssl' (implicit TLS) and 'starttls', not both")
+        return self
+
+    @property
+    def server(self) -> str:
+        """``host:port``, as error messages name the server."""
+        return f"{self.smtp_host}:{self.smtp_port}"
+
+    def with_base_dir(self, base: Path) -> Self:
+        """A copy whose relative ``cafile`` is resolved against the config's folder."""
+        if self.cafile and not Path(self.cafile).is_absolute():
+            return self.model_copy(update={"cafile": str(base / self.cafile)})
+        return self
+
+
+def build_mime(message: OutgoingMessage) -> EmailMessage:
+    """A ``multipart/alternative`` message: the plain text first, then the HTML."""
+    mime = EmailMessage()
+    mime["Subject"] = message.subject
+    if message.sender:
+        mime["From"] = message.sender
+    mime["To"] = ", ".join(message.recipients)
+    mime["Date"] = formatdate(localtime=False, usegmt=True)
+    domain = message.sender.rpartition("@")[2] if "@" in message.sender else None
+    mime["Message-ID"] = make_msgid(domain=domain or None)
+    for name, value in message.headers.items():
+        mime[name] = value
+    mime.set_content(message.text)
+    if message.html:
+        mime.add_alternative(message.html, subtype="html")
+    return mime
+
+
+def _tls_context(settings: SmtpSettings) -> ssl.SSLContext:
+    try:
+        context = ssl.create_default_context(cafile=settings.cafile)
+    except (OSError, ssl.SSLError) as exc:
+        raise DeliveryError(
+            f"SMTP server {settings.server}: cannot read CA file {settings.cafile}: "
+            f"{getattr(exc, 'strerror', None) or exc}"
+        ) from None
+    if not settings.tls_verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _reply(code: int, reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return f"{code} {text}".strip()
+
+
+def _refused(refused: Mapping[str, tuple[int, bytes]]) -> str:
+    """``a@x (550 no such user), b@y (...)``: each refused address with the server's reply."""
+    return ", ".join(f"{addr} ({_reply(code, reply)})" for addr, (code, reply) in refused.items())
+
+
+def _cause(exc: BaseException, settings: SmtpSettings) -> str:
+    """A one-line cause for an exception raised while talking to the server."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return f"login as {settings.username!r} refused: {_reply(exc.smtp_code, exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return f"recipient refused: {_refused(exc.recipients)}"
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return f"sender {exc.sender} refused: {_reply(exc.smtp_code, exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return f"not supported by the server: {exc}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"server replied {_reply(exc.smtp_code, exc.smtp_error)}"
+    if isinstance(exc, TimeoutError | socket.timeout) or isinstance(
+        exc.__context__, TimeoutError | socket.timeout
+    ):  # smtplib turns a read timeout into SMTPServerDisconnected
+        return f"timed out after {settings.timeout:g} s"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"TLS certificate not trusted: {exc.verify_message or exc.reason}"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS failed: {exc.reason or exc}"
+    if isinstance(exc, socket.gaierror):
+        return f"unknown host ({exc.strerror})"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return f"connection closed by the server ({exc})" if str(exc) else "connection closed"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc) or type(exc).__name__
+    return str(exc) or type(exc).__name__
+
+
+def _password(settings: SmtpSettings, env: Mapping[str, str]) -> str:
+    password = env.get(settings.password_env) if settings.password_env else None
+    if not password:
+        raise DeliveryError(
+            f"SMTP server {settings.server}: login as {settings.username!r} needs a password "
+            f"in the environment variable {settings.password_env or '(password_env not set)'}, "
+            "which is not set"
+        )
+    return password
+
+
+def _connect(settings: SmtpSettings, context: ssl.SSLContext | None) -> smtplib.SMTP:
+    if settings.ssl:
+        return smtplib.SMTP_SSL(
+            settings.smtp_host, settings.smtp_port, timeout=settings.timeout, context=context
+        )
+    return smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout)
+
+
+def send_smtp(
+    message: OutgoingMessage, settings: SmtpSettings, env: Mapping[str, str]
+) -> DeliveryReport:
+    """Send one message to all its recipients in one SMTP transaction.
+
+    Returns the recipients the server accepted; when it refused only some of them, the report's
+    ``detail`` says which and why (the caller decides what that means). Raises
+    ``DeliveryError`` when nothing was accepted: connection, TLS, login or every recipient
+    refused.
+    """
+    if not message.recipients:
+        return DeliveryReport(accepted=(), detail="no recipients")
+    # Resolve the password before connecting, so a missing variable fails fast and clearly.
+    password = _password(settings, env) if settings.username else ""
+    context = _tls_context(settings) if settings.ssl or settings.starttls else None
+    mime = build_mime(message)
+    client: smtplib.SMTP | None = None
+    try:
+        client = _connect(settings, context)
+        client.ehlo()
+        if settings.starttls:
+            client.starttls(context=context)
+            client.ehlo()
+        if settings.username:
+            client.login(settings.username, password)
+        refused = client.send_message(
+            mime, from_addr=message.sender or None, to_addrs=list(message.recipients)
+        )
+    except DeliveryError:
+        raise
+    except (smtplib.SMTPException, OSError) as exc:
+        cause = _cause(exc, settings)
+        if password:  # a server that echoes what it got must not leak it through us
+            cause = cause.replace(password, "***")
+        raise DeliveryError(f"SMTP server {settings.server}: {cause}") from None
+    finally:
+        if client is not None:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                client.close()
+    accepted = tuple(r for r in message.recipients if r not in refused)
+    detail = ""
+    if refused:
+        detail = f"SMTP server {settings.server}: recipient refused: {_refused(refused)}"
+    return DeliveryReport(accepted=accepted, detail=detail)
