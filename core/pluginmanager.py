@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -48,8 +49,81 @@ def hook_names(module: ModuleType) -> list[str]:
     )
 
 
+def hook_specs() -> dict[str, tuple[str, ...]]:
+    """Every hook of ``salesplan.core.hookspecs`` with the arguments it provides."""
+    return {
+        name: tuple(inspect.signature(function).parameters)
+        for name, function in vars(hookspecs).items()
+        if name.startswith(HOOK_PREFIX) and callable(function)
+    }
+
+
+def _required_arguments(function: Callable[..., Any]) -> list[str]:
+    """Arguments pluggy will pass by name: those without a default value."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [
+        p.name
+        for p in parameters
+        if p.default is inspect.Parameter.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+
+
+def hook_problems(module: ModuleType, strict: bool = False) -> list[str]:
+    """What is wrong with a plugin module's hook functions, one message each.
+
+    Always: an ``@hookimpl`` function that matches no hook, or that takes an argument its hook
+    does not provide. With ``strict`` (``salesplan plugins --check``), also ``salesplan_*``
+    functions that are not marked ``@hookimpl`` and so would silently never be called.
+    """
+    specs = hook_specs()
+    known = ", ".join(specs)
+    problems: list[str] = []
+    for name in sorted(dir(module)):
+        if not name.startswith(HOOK_PREFIX):
+            continue
+        function = getattr(module, name)
+        if not callable(function) or isinstance(function, type):
+            continue
+        options = getattr(function, f"{PROJECT_NAME}_impl", None)
+        marked = options is not None
+        if name not in specs:
+            if marked and not (isinstance(options, dict) and options.get("optionalhook")):
+                problems.append(f"implements unknown hook {name} (known hooks: {known})")
+            elif strict and getattr(function, "__module__", None) == module.__name__:
+                problems.append(
+                    f"function {name} is named like a hook, but there is no such hook "
+                    f"(known hooks: {known})"
+                )
+            continue
+        if not marked:
+            if strict and getattr(function, "__module__", None) == module.__name__:
+                problems.append(f"{name} is not marked with @hookimpl, so it is never called")
+            continue
+        extra = [arg for arg in _required_arguments(function) if arg not in specs[name]]
+        if extra:
+            provided = ", ".join(specs[name]) or "nothing"
+            problems.append(
+                f"{name} takes argument(s) {', '.join(extra)}, which the hook does not "
+                f"provide (it provides: {provided})"
+            )
+    return problems
+
+
 def _module_loader(module_name: str) -> Callable[[], ModuleType]:
     return lambda: importlib.import_module(module_name)
+
+
+def plugin_info_from_module(module: ModuleType, origin: str = "test") -> PluginInfo:
+    """A ``PluginInfo`` for a module object that is already imported (tests, notebooks).
+
+    Pass it to ``load_app(..., extra_plugins=[...])``; the module must define ``MANIFEST``.
+    """
+    manifest = _manifest_of(module, origin)
+    return PluginInfo(manifest=manifest, origin=origin, load=lambda: module)
 
 
 def _manifest_of(module: ModuleType, where: str) -> PluginManifest:
@@ -61,25 +135,30 @@ def _manifest_of(module: ModuleType, where: str) -> PluginManifest:
     return manifest
 
 
-def builtin_plugins() -> list[PluginInfo]:
-    """The plugins shipped in ``salesplan.plugins``, registered explicitly."""
+def builtin_module_names() -> tuple[str, ...]:
+    """The always-on core plugin, then the modules listed in ``BUILTIN_PLUGINS``."""
     from salesplan.plugins import BUILTIN_PLUGINS
 
-    infos: list[PluginInfo] = []
-    for module_name in (CORE_PLUGIN, *BUILTIN_PLUGINS):
-        module = importlib.import_module(module_name)
-        manifest = _manifest_of(module, "built-in plugin")
-        implementation = manifest.module or module_name
-        infos.append(
-            PluginInfo(
-                manifest=manifest,
-                origin="built-in",
-                load=_module_loader(implementation),
-                always_on=module_name == CORE_PLUGIN,
-                hooks=hook_names(module) if implementation == module_name else [],
-            )
-        )
-    return infos
+    return (CORE_PLUGIN, *BUILTIN_PLUGINS)
+
+
+def builtin_info(module_name: str) -> PluginInfo:
+    """Import one built-in plugin module and read its manifest."""
+    module = importlib.import_module(module_name)
+    manifest = _manifest_of(module, "built-in plugin")
+    implementation = manifest.module or module_name
+    return PluginInfo(
+        manifest=manifest,
+        origin="built-in",
+        load=_module_loader(implementation),
+        always_on=module_name == CORE_PLUGIN,
+        hooks=hook_names(module) if implementation == module_name else [],
+    )
+
+
+def builtin_plugins() -> list[PluginInfo]:
+    """The plugins shipped in ``salesplan.plugins``, registered explicitly."""
+    return [builtin_info(module_name) for module_name in builtin_module_names()]
 
 
 def entry_point_plugins() -> list[PluginInfo]:
@@ -88,30 +167,39 @@ def entry_point_plugins() -> list[PluginInfo]:
     The entry point may name a ``PluginManifest`` object (preferred: its ``module`` is
     imported only when enabled) or a module with a ``MANIFEST``.
     """
-    infos: list[PluginInfo] = []
-    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        distribution = entry_point.dist
-        origin = (
-            f"{distribution.name} {distribution.version}" if distribution else entry_point.value
+    return [
+        entry_point_info(entry_point)
+        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    ]
+
+
+def entry_point_origin(entry_point: importlib.metadata.EntryPoint) -> str:
+    """``distribution version`` of an entry point, or its target when it has none."""
+    distribution = entry_point.dist
+    return f"{distribution.name} {distribution.version}" if distribution else entry_point.value
+
+
+def entry_point_info(entry_point: importlib.metadata.EntryPoint) -> PluginInfo:
+    """Read one entry point's manifest (without importing a separate implementation module)."""
+    origin = entry_point_origin(entry_point)
+    where = f"entry point {entry_point.name!r} ({origin})"
+    try:
+        target = entry_point.load()
+    except Exception as exc:
+        raise PluginError(f"{where}: cannot be loaded: {type(exc).__name__}: {exc}") from None
+    if isinstance(target, PluginManifest):
+        manifest = target
+        implementation = manifest.module or entry_point.module
+        loader = _module_loader(implementation)
+    elif isinstance(target, ModuleType):
+        manifest = _manifest_of(target, where)
+        loader = _module_loader(manifest.module) if manifest.module else (lambda t=target: t)
+    else:
+        raise PluginError(
+            f"{where}: points to {type(target).__name__} {entry_point.value!r}; it must "
+            "point to a PluginManifest object or a module with MANIFEST"
         )
-        where = f"entry point {entry_point.name!r} ({origin})"
-        try:
-            target = entry_point.load()
-        except Exception as exc:
-            raise PluginError(f"{where}: cannot be loaded: {type(exc).__name__}: {exc}") from None
-        if isinstance(target, PluginManifest):
-            manifest = target
-            implementation = manifest.module or entry_point.module
-            loader = _module_loader(implementation)
-        elif isinstance(target, ModuleType):
-            manifest = _manifest_of(target, where)
-            loader = (
-                _module_loader(manifest.module) if manifest.module else (lambda t=target: t)
-            )
-        else:
-            raise PluginError(f"{where}: must point to a PluginManifest or a module")
-        infos.append(PluginInfo(manifest=manifest, origin=origin, load=loader))
-    return infos
+    return PluginInfo(manifest=manifest, origin=origin, load=loader)
 
 
 def discover_plugins(extra: Iterable[PluginInfo] = (), entry_points: bool = True) -> dict[
@@ -179,8 +267,8 @@ class SalesplanPluginManager:
             self._register(available[name])
         try:
             self.pm.check_pending()
-        except pluggy.PluginValidationError as exc:
-            raise PluginError(f"plugin {exc.plugin_name!r}: {exc}") from None
+        except pluggy.PluginValidationError as exc:  # pragma: no cover - caught in _register
+            raise PluginError(f"plugin {self.pm.get_name(exc.plugin)!r}: {exc}") from None
 
     def _register(self, info: PluginInfo) -> None:
         try:
@@ -190,10 +278,14 @@ class SalesplanPluginManager:
                 f"plugin {info.name!r} ({info.origin}) cannot be imported: "
                 f"{type(exc).__name__}: {exc}"
             ) from None
+        problems = hook_problems(module)
+        if problems:
+            raise PluginError(f"plugin {info.name!r} ({info.origin}): {problems[0]}")
         try:
             self.pm.register(module, name=info.name)
         except (pluggy.PluginValidationError, ValueError) as exc:
-            raise PluginError(f"plugin {info.name!r} ({info.origin}): {exc}") from None
+            detail = " ".join(str(exc).split())
+            raise PluginError(f"plugin {info.name!r} ({info.origin}): {detail}") from None
         info.hooks = hook_names(module)
 
     def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:

@@ -43,6 +43,16 @@ class Registry:
         return self.action_types.get(type_id)
 
 
+def _describe(item: Any) -> str:
+    """A short, recognisable description of a wrong value for an error message."""
+    if isinstance(item, type):
+        return f"class {item.__module__}.{item.__qualname__}"
+    text = repr(item)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(item).__name__} {text}"
+
+
 def _collect(
     manager: SalesplanPluginManager,
     hook_name: str,
@@ -50,7 +60,14 @@ def _collect(
     expected: type | tuple[type, ...],
     name_of: Callable[[Any], str],
     check: Callable[[Any], bool] | None = None,
+    expected_name: str | None = None,
+    validate: Callable[[str, Any], None] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
+    """Flatten one registering hook's lists; wrong types and duplicate names name the plugin.
+
+    ``validate(plugin, item)`` may raise a ``PluginError`` for an item of the right type whose
+    content is unusable (a rule effect without ``kind``, a report whose ``run`` is not callable).
+    """
     items: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for plugin, result in manager.call_each(hook_name):
@@ -62,11 +79,13 @@ def _collect(
         for item in result:
             valid = check(item) if check else isinstance(item, expected)
             if not valid:
-                expected_name = getattr(expected, "__name__", str(expected))
+                wanted = expected_name or getattr(expected, "__name__", str(expected))
                 raise PluginError(
-                    f"plugin {plugin!r} returned {item!r} from {hook_name}; "
-                    f"expected {expected_name}"
+                    f"plugin {plugin!r} returned {_describe(item)} from {hook_name}; "
+                    f"expected {wanted}"
                 )
+            if validate is not None:
+                validate(plugin, item)
             name = name_of(item)
             if name in items:
                 raise PluginError(
@@ -78,7 +97,56 @@ def _collect(
 
 
 def _is_effect_class(item: Any) -> bool:
-    return isinstance(item, type) and issubclass(item, RuleEffect) and bool(item.kind)
+    return isinstance(item, type) and issubclass(item, RuleEffect)
+
+
+def _validate_effect_class(plugin: str, effect: type[RuleEffect]) -> None:
+    """A ``then`` kind must name itself, be a field of its own model, and implement apply."""
+    where = f"plugin {plugin!r}: rule effect class {effect.__qualname__}"
+    kind = getattr(effect, "kind", "")
+    if not isinstance(kind, str) or not kind:
+        raise PluginError(
+            f'{where} has no kind (set `kind: ClassVar[str] = "..."`, the key that '
+            "selects it in a `then` table)"
+        )
+    if kind not in effect.model_fields:
+        fields = ", ".join(effect.model_fields) or "none"
+        raise PluginError(
+            f"{where} (kind {kind!r}) has no field named {kind!r}; a `then` table selects an "
+            f"effect by that key, so the model must declare it (fields: {fields})"
+        )
+    if effect.apply is RuleEffect.apply:
+        raise PluginError(f"{where} (kind {kind!r}) does not implement apply(ctx)")
+
+
+def _validate_action_type(plugin: str, spec: ActionTypeSpec) -> None:
+    seen: set[str] = set()
+    for outcome in spec.outcomes:
+        if outcome.id in seen:
+            raise PluginError(
+                f"plugin {plugin!r}: action type {spec.id!r} lists outcome {outcome.id!r} twice"
+            )
+        seen.add(outcome.id)
+
+
+def _validate_report(plugin: str, spec: ReportSpec) -> None:
+    if not spec.name:
+        raise PluginError(f"plugin {plugin!r}: a report has an empty name")
+    if not callable(spec.run):
+        raise PluginError(f"plugin {plugin!r}: report {spec.name!r}: run is not callable")
+
+
+def _validate_notifier(plugin: str, spec: NotifierSpec) -> None:
+    where = f"plugin {plugin!r}: notifier {spec.name!r}"
+    if not spec.name:
+        raise PluginError(f"plugin {plugin!r}: a notifier has an empty name")
+    model = spec.settings_model
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise PluginError(
+            f"{where}: settings_model is {_describe(model)}; expected a pydantic model class"
+        )
+    if not callable(spec.deliver):
+        raise PluginError(f"{where}: deliver is not callable")
 
 
 def _is_click_command(item: Any) -> bool:
@@ -87,13 +155,29 @@ def _is_click_command(item: Any) -> bool:
     return isinstance(item, click.Command) and bool(item.name)
 
 
+def _validate_command(plugin: str, command: Any) -> None:
+    """A plugin command named like a core command would never run: say so at load."""
+    from salesplan.core.cli.main import CORE_COMMANDS
+
+    if command.name in CORE_COMMANDS:
+        raise PluginError(
+            f"plugin {plugin!r}: command {command.name!r} has the name of a core command; "
+            "choose another name"
+        )
+
+
 def build_registry(
     manager: SalesplanPluginManager, config: TeamConfig, raw: RawConfig
 ) -> Registry:
     """Call the registering hooks of the active plugins and merge in the config."""
     registry = Registry()
     plugin_types, registry.action_type_origin = _collect(
-        manager, "salesplan_action_types", "action type", ActionTypeSpec, lambda t: t.id
+        manager,
+        "salesplan_action_types",
+        "action type",
+        ActionTypeSpec,
+        lambda t: t.id,
+        validate=_validate_action_type,
     )
     registry.action_types = merge_action_types(plugin_types, config.action_types, raw)
     registry.effects, _ = _collect(
@@ -103,12 +187,16 @@ def build_registry(
         RuleEffect,
         lambda e: e.kind,
         check=_is_effect_class,
+        expected_name="a RuleEffect subclass",
+        validate=_validate_effect_class,
     )
     registry.reports, _ = _collect(
-        manager, "salesplan_reports", "report", ReportSpec, lambda r: r.name
+        manager, "salesplan_reports", "report", ReportSpec, lambda r: r.name,
+        validate=_validate_report,
     )
     registry.notifiers, _ = _collect(
-        manager, "salesplan_notifiers", "notifier", NotifierSpec, lambda n: n.name
+        manager, "salesplan_notifiers", "notifier", NotifierSpec, lambda n: n.name,
+        validate=_validate_notifier,
     )
     registry.screens, _ = _collect(
         manager, "salesplan_tui_screens", "screen", ScreenSpec, lambda s: s.name
@@ -120,6 +208,8 @@ def build_registry(
         object,
         lambda c: c.name,
         check=_is_click_command,
+        expected_name="a click.Command with a name",
+        validate=_validate_command,
     )
     for plugin, sections in manager.call_each("salesplan_config_sections"):
         if not isinstance(sections, dict):
@@ -130,8 +220,8 @@ def build_registry(
         for path, model in sections.items():
             if not (isinstance(model, type) and issubclass(model, BaseModel)):
                 raise PluginError(
-                    f"plugin {plugin!r} returned {model!r} for config section {path!r}; "
-                    "expected a pydantic model class"
+                    f"plugin {plugin!r} returned {_describe(model)} for config section "
+                    f"{path!r} from salesplan_config_sections; expected a pydantic model class"
                 )
             owner = registry.owners.get(("section", path))
             if owner is not None:

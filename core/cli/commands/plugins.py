@@ -1,4 +1,8 @@
-"""``salesplan plugins``: what is installed, what is enabled, and which hooks each implements."""
+"""``salesplan plugins``: what is installed, what is enabled, and which hooks each implements.
+
+``salesplan plugins --check`` validates every installed plugin instead (see
+``salesplan.core.plugincheck``) and exits with status 2 when one is broken.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,35 @@ from salesplan.core.errors import SalesplanError
 from salesplan.core.pluginmanager import discover_plugins
 
 
+def run_check() -> None:
+    """Print one ``ok`` / ``problem`` line per installed plugin; fail when one is broken."""
+    from salesplan.core.plugincheck import check_plugins
+
+    checks = check_plugins()
+    for check in checks:
+        click.echo(check.line())
+    broken = [check.name for check in checks if not check.ok]
+    if broken:
+        count = f"{len(broken)} of {len(checks)} plugins"
+        raise SalesplanError(
+            f"{count} {'is' if len(broken) == 1 else 'are'} broken: {', '.join(broken)}"
+        )
+    click.echo(f"All {len(checks)} plugins are valid.")
+
+
 @click.command("plugins")
-def plugins_command() -> None:
+@click.option(
+    "--check",
+    "check",
+    is_flag=True,
+    help="Import and validate every installed plugin (manifest, hooks, dependencies); "
+    "exit 2 if one is broken.",
+)
+def plugins_command(check: bool) -> None:
     """List available plugins: enabled or not, version, origin and hooks."""
+    if check:
+        run_check()
+        return
     available = discover_plugins()
     active: list[str] = []
     try:

@@ -1,0 +1,504 @@
+"""The example third-party package ``examples/salesplan-linkedin``, installed and enabled.
+
+It must be installed in the test environment (``pip install -e examples/salesplan-linkedin``;
+CI does it). The tests enable ``linkedin`` in the standard test team and drive it the way a
+user would: through the CLI, against SQLite and PostgreSQL, and its webhook against a real HTTP
+server on 127.0.0.1. The package's own test suite runs too, from its folder.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from salesplan.core.context import AppContext
+from salesplan.core.db.models import Action, Lead
+from salesplan.core.errors import DeliveryError
+from salesplan.core.notify import DeliveryReport, OutgoingMessage
+from tests.conftest import CliResult
+from tests.pluginkit import config_text
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "salesplan-linkedin"
+
+RULE = """
+[[rules]]
+when = { action = "linkedin_message", outcome = "replied" }
+then = { tag_lead = "hot" }
+"""
+
+
+@pytest.fixture(autouse=True)
+def _installed() -> None:
+    if importlib.util.find_spec("salesplan_linkedin") is None:
+        pytest.fail(
+            "the example plugin is not installed: pip install -e examples/salesplan-linkedin"
+        )
+
+
+@pytest.fixture
+def linkedin_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The test team with ``linkedin`` enabled, a tag_lead rule and a webhook section."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "salesplan.toml"
+    path.write_text(config_text("linkedin", extra=RULE), encoding="utf-8")
+    return path
+
+
+def cli_in(path: Path, run_cli: Callable[..., CliResult]) -> Callable[..., CliResult]:
+    def run(*args: str) -> CliResult:
+        return run_cli("--config", str(path), *args)
+
+    return run
+
+
+def table_row(output: str, first_cell: str) -> list[str]:
+    """The cells of the Rich table row whose first cell is ``first_cell``."""
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("│").split("│")]
+        if cells and cells[0] == first_cell:
+            return cells
+    raise AssertionError(f"no row {first_cell!r} in:\n{output}")
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def test_plugins_lists_the_distribution_with_its_version(
+    linkedin_config: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    result = run_cli("--config", str(linkedin_config), "plugins")
+    assert result.exit_code == 0, result.output
+    cells = table_row(result.stdout, "linkedin")
+    assert cells[:5] == ["linkedin", "yes", "0.1.0", "salesplan-linkedin 0.1.0", "—"]
+    # Rich may wrap the Hooks cell at the table's width: check its first line.
+    assert cells[5].startswith("action_types, config_sections, notifiers, reports")
+
+
+def test_plugins_check_passes_for_the_example(run_cli: Callable[..., CliResult]) -> None:
+    result = run_cli("plugins", "--check")
+    assert result.exit_code == 0, result.output
+    assert "ok       linkedin 0.1.0 (salesplan-linkedin 0.1.0)" in result.stdout.splitlines()
+
+
+def test_not_enabled_loads_only_the_manifest(
+    make_app: Callable[..., AppContext], config_path: Path
+) -> None:
+    sys.modules.pop("salesplan_linkedin.plugin", None)
+    app = make_app(config_path)
+    assert "linkedin" in app.plugins.available and "linkedin" not in app.plugins.active
+    assert "salesplan_linkedin.plugin" not in sys.modules
+    assert "linkedin_message" not in app.registry.action_types
+
+
+# ---------------------------------------------------------------- action type and rule effect
+
+
+def test_log_linkedin_message_fires_tag_lead(
+    db_url: str,
+    linkedin_config: Path,
+    run_cli: Callable[..., CliResult],
+    make_app: Callable[..., AppContext],
+) -> None:
+    run = cli_in(linkedin_config, run_cli)
+    created = run("lead", "add", "Acme renewal", "--pipeline", "acquisition", "--owner", "alice")
+    assert created.exit_code == 0, created.output
+    lead_key = created.stdout.split()[3]
+
+    replied = run("log", "linkedin_message", "--lead", lead_key, "--outcome", "replied",
+                  "--member", "alice", "--at", "2026-03-02 09:30")
+    assert replied.exit_code == 0, replied.output
+    lines = replied.stdout.splitlines()
+    assert lines[0].startswith("✓ Logged ") and lines[0].endswith(
+        f": linkedin_message (replied) by alice on lead {lead_key} at 2026-03-02 09:30"
+    )
+    assert lines[1:] == [f"  → lead {lead_key} tagged 'hot'"]
+
+    again = run("log", "linkedin_message", "--lead", lead_key, "--outcome", "replied",
+                "--member", "alice", "--at", "2026-03-03 09:30")
+    assert again.stdout.splitlines()[1:] == [f"  → lead {lead_key} already tagged 'hot'"]
+
+    ignored = run("log", "linkedin_message", "--lead", lead_key, "--outcome", "ignored",
+                  "--member", "alice", "--at", "2026-03-04 09:30")
+    assert ignored.exit_code == 0 and len(ignored.stdout.splitlines()) == 1
+
+    bad = run("log", "linkedin_message", "--lead", lead_key, "--outcome", "maybe",
+              "--member", "alice")
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "Error: unknown outcome 'maybe' for action type 'linkedin_message' "
+        "(outcomes: replied, ignored)\n",
+    )
+
+    app = make_app(linkedin_config)
+    with app.session() as session:
+        lead = session.exec(select(Lead).where(Lead.key == lead_key)).one()
+        outcomes = session.exec(select(Action.outcome).order_by(Action.at)).all()
+    assert lead.fields == {"tags": ["hot"]}
+    assert outcomes == ["replied", "replied", "ignored"]
+
+
+def test_tag_lead_on_a_prospect_action_is_a_clear_error(
+    db_url: str,
+    linkedin_config: Path,
+    run_cli: Callable[..., CliResult],
+    make_app: Callable[..., AppContext],
+) -> None:
+    run = cli_in(linkedin_config, run_cli)
+    added = run("prospect", "add", "Zoé Petit", "--list", "Trade fair", "--owner", "bob")
+    assert added.exit_code == 0, added.output
+    app = make_app(linkedin_config)
+    with app.session() as session:
+        from salesplan.core.db.models import Prospect
+
+        prospect_key = session.exec(select(Prospect.key)).one()
+    result = run("log", "linkedin_message", "--prospect", prospect_key, "--outcome", "replied",
+                 "--member", "bob")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: rule rules[3] (tag_lead) cannot apply to action 'linkedin_message': tag_lead "
+        f"only tags leads, but this action is on prospect {prospect_key} (limit the rule with "
+        "`when.pipeline`, or log the action on a lead)\n"
+    )
+    with app.session() as session:
+        assert session.exec(select(Action)).all() == []
+
+
+def test_invalid_tag_in_a_rule_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., CliResult]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "salesplan.toml"
+    path.write_text(config_text("linkedin", extra=RULE.replace('"hot"', '"Hot lead"')),
+                    encoding="utf-8")
+    result = run_cli("--config", str(path), "check")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: salesplan.toml: rules[3].then.tag_lead: String should match pattern "
+        "'^[a-z0-9][a-z0-9_-]*$'\n"
+    )
+
+
+# ---------------------------------------------------------------- report
+
+
+def test_reply_rate_report_json(
+    db_url: str, linkedin_config: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    run = cli_in(linkedin_config, run_cli)
+    lead_key = run("lead", "add", "Deal", "--pipeline", "acquisition", "--owner",
+                   "alice").stdout.split()[3]
+    # (member, outcome, local time); the range is Mon 2 → Fri 6 March 2026, Europe/Paris.
+    logged = [
+        ("alice", "replied", "2026-03-02 00:00"),  # first instant of the range
+        ("alice", "ignored", "2026-03-03 12:00"),
+        ("alice", "replied", "2026-03-06 23:59"),  # last minute of the range
+        ("bob", "ignored", "2026-03-04 10:00"),
+        ("alice", "replied", "2026-03-01 23:59"),  # the day before: not counted
+        ("bob", "replied", "2026-03-07 00:00"),  # the day after: not counted
+    ]
+    for member, outcome, at in logged:
+        result = run("log", "linkedin_message", "--lead", lead_key, "--outcome", outcome,
+                     "--member", member, "--at", at)
+        assert result.exit_code == 0, result.output
+    assert run("log", "call", "--lead", lead_key, "--outcome", "reached", "--member", "alice",
+               "--at", "2026-03-03 10:00").exit_code == 0  # another type: not counted
+
+    result = run("report", "reply_rate", "--from", "2026-03-02", "--to", "2026-03-06",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "report": "reply_rate",
+        "from": "2026-03-02",
+        "to": "2026-03-06",
+        "rows": [
+            {"member": "alice", "name": "Alice Martin", "sent": 3, "replied": 2,
+             "reply_rate": 2 / 3},
+            {"member": "bob", "name": "Bob Durand", "sent": 1, "replied": 0,
+             "reply_rate": 0.0},
+        ],
+        "totals": {"member": "Total", "sent": 4, "replied": 2, "reply_rate": 0.5},
+    }
+
+    only_bob = run("report", "reply_rate", "--from", "2026-03-02", "--to", "2026-03-07",
+                   "--member", "bob", "--format", "json")
+    assert json.loads(only_bob.stdout)["rows"] == [
+        {"member": "bob", "name": "Bob Durand", "sent": 2, "replied": 1, "reply_rate": 0.5}
+    ]
+
+    table = run("report", "reply_rate", "--from", "2026-03-02", "--to", "2026-03-06")
+    assert table_row(table.stdout, "alice")[1:] == ["Alice Martin", "3", "2", "66.7 %"]
+
+
+# ---------------------------------------------------------------- webhook notifier
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Records POSTed bodies on the server; answers with the server's ``status``."""
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        server: Any = self.server
+        server.received.append(
+            {
+                "path": self.path,
+                "content_type": self.headers["Content-Type"],
+                "token": self.headers.get("X-Token"),
+                "body": json.loads(self.rfile.read(length)),
+            }
+        )
+        self.send_response(server.status)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+        pass
+
+
+@pytest.fixture
+def http_server() -> Iterator[Any]:
+    server: Any = HTTPServer(("127.0.0.1", 0), _Recorder)
+    server.received = []
+    server.status = 204
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def webhook_app(
+    make_app: Callable[..., AppContext], folder: Path, url: str
+) -> AppContext:
+    section = f'\n[notifiers.webhook]\nurl = "{url}"\ntimeout = 5\nheaders = {{ X-Token = "s3"}}\n'
+    path = folder / "salesplan.toml"
+    path.write_text(config_text("linkedin", extra=section), encoding="utf-8")
+    return make_app(path)
+
+
+MESSAGE = OutgoingMessage(
+    subject="Digest for Tuesday 3 March",
+    text="Alice: 3 calls",
+    html="<p>Alice: 3 calls</p>",
+    recipients=("alice@acme.test", "dave@acme.test"),
+)
+
+
+def deliver(app: AppContext, message: OutgoingMessage) -> DeliveryReport:
+    notifier = app.registry.notifiers["webhook"]
+    settings = app.section("notifiers.webhook")
+    assert settings is not None
+    return notifier.deliver(message, settings)
+
+
+def test_webhook_posts_the_message_as_json(
+    make_app: Callable[..., AppContext], tmp_path: Path, http_server: Any
+) -> None:
+    url = f"http://127.0.0.1:{http_server.server_port}/hook"
+    app = webhook_app(make_app, tmp_path, url)
+    report = deliver(app, MESSAGE)
+    assert report == DeliveryReport(
+        accepted=("alice@acme.test", "dave@acme.test"), detail=f"POST {url} → HTTP 204"
+    )
+    assert http_server.received == [
+        {
+            "path": "/hook",
+            "content_type": "application/json; charset=utf-8",
+            "token": "s3",
+            "body": {
+                "subject": "Digest for Tuesday 3 March",
+                "text": "Alice: 3 calls",
+                "html": "<p>Alice: 3 calls</p>",
+                "recipients": ["alice@acme.test", "dave@acme.test"],
+            },
+        }
+    ]
+
+
+def test_webhook_http_error_names_the_url(
+    make_app: Callable[..., AppContext], tmp_path: Path, http_server: Any
+) -> None:
+    http_server.status = 500
+    url = f"http://127.0.0.1:{http_server.server_port}/hook"
+    app = webhook_app(make_app, tmp_path, url)
+    with pytest.raises(DeliveryError) as caught:
+        deliver(app, MESSAGE)
+    assert caught.value.message == f"webhook {url}: server answered HTTP 500 Internal Server Error"
+
+
+def test_webhook_closed_port_names_the_url(
+    make_app: Callable[..., AppContext], tmp_path: Path
+) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/hook"
+    app = webhook_app(make_app, tmp_path, url)
+    with pytest.raises(DeliveryError) as caught:
+        deliver(app, MESSAGE)
+    assert caught.value.message == (
+        f"webhook {url}: cannot connect: [Errno 111] Connection refused"
+    )
+
+
+def test_webhook_settings_are_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., CliResult]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "salesplan.toml"
+    section = '\n[notifiers.webhook]\nurl = "ftp://example.test/hook"\n'
+    path.write_text(config_text("linkedin", extra=section), encoding="utf-8")
+    result = run_cli("--config", str(path), "check")
+    assert result.stderr == (
+        "Error: salesplan.toml: notifiers.webhook.url: must be an http:// or https:// URL, "
+        "got 'ftp://example.test/hook'\n"
+    )
+
+
+# ---------------------------------------------------------------- the package's own tests
+
+
+@pytest.mark.slow
+def test_example_package_own_tests_pass() -> None:
+    """Run ``pytest`` in the example's folder, as its README says."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=EXAMPLE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+# ---------------------------------------------------------------- the digest via the webhook
+
+
+def digest_config(folder: Path, url: str) -> Path:
+    section = f"""
+        [notifiers.email_digest]
+        sender = "salesplan@acme.test"
+        to = ["team@acme.test"]
+        via = "webhook"
+
+        [notifiers.webhook]
+        url = "{url}"
+        timeout = 5
+        """
+    path = folder / "salesplan.toml"
+    path.write_text(config_text("linkedin", "email_digest", extra=section), encoding="utf-8")
+    return path
+
+
+def test_digest_is_posted_to_the_webhook(
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    http_server: Any,
+    run_cli: Callable[..., CliResult],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    url = f"http://127.0.0.1:{http_server.server_port}/hook"
+    path = digest_config(tmp_path, url)
+    result = run_cli("--config", str(path), "digest", "--date", "2026-03-02", "--send")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].endswith(f"via webhook (POST {url} → HTTP 204)")
+    assert len(http_server.received) == 1
+    body = http_server.received[0]["body"]
+    assert set(body) == {"subject", "text", "html", "recipients"}
+    assert sorted(body["recipients"]) == ["dave@acme.test", "team@acme.test"]
+    assert "2026" in body["subject"] and body["text"] and body["html"].lstrip().startswith("<")
+
+
+def test_digest_webhook_failure_names_the_url_and_exits_2(
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    run_cli: Callable[..., CliResult],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    url = f"http://127.0.0.1:{closed_port()}/hook"
+    path = digest_config(tmp_path, url)
+    result = run_cli("--config", str(path), "digest", "--date", "2026-03-02", "--send")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: webhook {url}: cannot connect: [Errno 111] Connection refused — nothing "
+        "recorded for the failed recipients: the next `salesplan digest --send --date "
+        "2026-03-02` retries them\n"
+    )
+
+
+# ---------------------------------------------------------------- the TUI's Reports screen
+
+
+def test_reply_rate_appears_in_the_tui_reports_screen(
+    db_url: str,
+    linkedin_config: Path,
+    run_cli: Callable[..., CliResult],
+    make_app: Callable[..., AppContext],
+) -> None:
+    import asyncio
+    from datetime import date
+
+    from textual.widgets import OptionList
+
+    from salesplan.tui.app import SalesplanApp
+    from salesplan.tui.widgets.result_table import ResultTable
+
+    run = cli_in(linkedin_config, run_cli)
+    lead_key = run("lead", "add", "Deal", "--pipeline", "acquisition", "--owner",
+                   "alice").stdout.split()[3]
+    for outcome, at in (("replied", "2026-03-02 10:00"), ("ignored", "2026-03-03 10:00"),
+                        ("ignored", "2026-02-27 10:00")):
+        assert run("log", "linkedin_message", "--lead", lead_key, "--outcome", outcome,
+                   "--member", "alice", "--at", at).exit_code == 0
+    ctx = make_app(linkedin_config)
+
+    async def scenario() -> tuple[list[str], Any, str, int]:
+        tui = SalesplanApp(ctx, today=date(2026, 3, 4))  # the default range: this month
+        async with tui.run_test(size=(160, 50)) as pilot:
+            await tui.switch_mode("reports")
+            await pilot.pause()
+            listing = tui.screen.query_one("#report-list", OptionList)
+            listed = [str(listing.get_option_at_index(i).id)
+                      for i in range(listing.option_count)]
+            # Via a report without options: going straight from one report with a --member
+            # option to another hits a DuplicateIds in ReportsScreen._show_options (reported).
+            for name in ("activity", "reply_rate"):
+                listing.highlighted = listed.index(name)
+                for _ in range(3):
+                    await pilot.pause()
+                    await tui.workers.wait_for_complete()
+            await pilot.pause()
+            table = tui.screen.query_one("#report-table", ResultTable)
+            title = str(tui.screen.query_one("#report-result-box").border_title)
+            return listed, table.result, title, table.row_count
+
+    listed, result, title, row_count = asyncio.run(scenario())
+    assert row_count == 2  # alice and the totals row
+    assert "reply_rate" in listed
+    assert title == "LinkedIn reply rate · 2026-03-01 → 2026-03-31"
+    assert result is not None and result.rows == [
+        {"member": "alice", "name": "Alice Martin", "sent": 2, "replied": 1, "reply_rate": 0.5}
+    ]
