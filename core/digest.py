@@ -214,22 +214,13 @@ def _add(into: dict[str, int], more: dict[str, Any]) -> None:
 
 def _reminder_lines(session: Session, app: AppContext, today: date) -> list[ReminderLine]:
     from salesplan.core import services
-    from salesplan.core.db.models import Lead, Prospect
 
+    reminders = services.due_reminders(session, app, day=today)
+    targets = services.reminder_targets(session, reminders)
     lines = []
-    for reminder in services.due_reminders(session, app, day=today):
+    for reminder in reminders:
         spec = app.registry.action_types.get(reminder.action_type)
         member = app.config.member(reminder.member)
-        if reminder.lead_id is not None:
-            lead = session.get(Lead, reminder.lead_id)
-            target = f"lead {lead.key} {lead.title}" if lead else f"lead #{reminder.lead_id}"
-        else:
-            prospect = session.get(Prospect, reminder.prospect_id)
-            target = (
-                f"prospect {prospect.key} {prospect.name}"
-                if prospect
-                else f"prospect #{reminder.prospect_id}"
-            )
         due = to_local(reminder.due_at, app.tz)
         lines.append(
             ReminderLine(
@@ -240,7 +231,7 @@ def _reminder_lines(session: Session, app: AppContext, today: date) -> list[Remi
                 color=spec.color if spec else "default",
                 due=due,
                 overdue=due.date() < today,
-                target=target,
+                target=targets.get(reminder.id or 0, ""),
                 note=reminder.note,
             )
         )

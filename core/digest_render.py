@@ -11,7 +11,14 @@ import re
 from datetime import date
 from html import escape
 
-from salesplan.core.digest import Digest, MemberDay, ObjectiveLine, ReminderLine, TypeActivity
+from salesplan.core.digest import (
+    Digest,
+    MemberDay,
+    ObjectiveLine,
+    ReminderLine,
+    TeamTotals,
+    TypeActivity,
+)
 
 _NAMED = {
     "default": "#7f8c8d",
@@ -93,13 +100,13 @@ def _activity_lines(activities: list[TypeActivity], indent: str) -> list[str]:
     return lines
 
 
-def _summary_text(
-    total: int, created: int, managed: int | None, won: int, amount: float, currency: str
-) -> str:
+def _summary_text(day: MemberDay | TeamTotals, currency: str) -> str:
+    """One line of a member's (or the team's) day; the team has no leads-managed figure."""
+    managed = day.leads_managed
     managed_part = "" if managed is None else f"Leads managed {managed} · "
     return (
-        f"Actions {total} · Leads created {created} · {managed_part}"
-        f"Leads won {won} ({money(amount, currency)})"
+        f"Actions {day.total_actions} · Leads created {day.leads_created} · {managed_part}"
+        f"Leads won {day.leads_won} ({money(day.amount_won, currency)})"
     )
 
 
@@ -149,17 +156,7 @@ def _reminder_text(reminder: ReminderLine) -> str:
 
 def _member_text(member: MemberDay, currency: str) -> list[str]:
     lines = [f"{member.name} ({member.segment})"]
-    lines.append(
-        "  "
-        + _summary_text(
-            member.total_actions,
-            member.leads_created,
-            member.leads_managed,
-            member.leads_won,
-            member.amount_won,
-            currency,
-        )
-    )
+    lines.append("  " + _summary_text(member, currency))
     lines += _activity_lines(member.actions, "    ")
     if member.day_objectives:
         lines.append("  Day objectives:")
@@ -174,17 +171,7 @@ def render_text(digest: Digest, member_name: str | None = None) -> str:
     lines = [title, "=" * len(title), ""]
     totals = digest.totals
     lines.append("Your totals" if digest.personal_for else "Team totals")
-    lines.append(
-        "  "
-        + _summary_text(
-            totals.total_actions,
-            totals.leads_created,
-            totals.leads_managed,
-            totals.leads_won,
-            totals.amount_won,
-            currency,
-        )
-    )
+    lines.append("  " + _summary_text(totals, currency))
     lines += _activity_lines(totals.actions, "    ")
     if totals.day_objectives:
         lines.append("  Team day objectives:")
@@ -265,13 +252,14 @@ def _activity_table(activities: list[TypeActivity], scale: int) -> str:
     )
 
 
-def _summary_html(
-    total: int, created: int, managed: int | None, won: int, amount: float, currency: str
-) -> str:
-    cells = [("Actions", str(total)), ("Leads created", str(created))]
-    if managed is not None:
-        cells.append(("Leads managed", str(managed)))
-    cells.append(("Leads won", f"{won} ({escape(money(amount, currency))})"))
+def _summary_html(day: MemberDay | TeamTotals, currency: str) -> str:
+    """The figures of ``_summary_text`` as a row of labelled cells."""
+    cells = [("Actions", str(day.total_actions)), ("Leads created", str(day.leads_created))]
+    if day.leads_managed is not None:
+        cells.append(("Leads managed", str(day.leads_managed)))
+    cells.append(
+        ("Leads won", f"{day.leads_won} ({escape(money(day.amount_won, currency))})")
+    )
     inner = "".join(
         f'<td style="{_FONT}font-size:13px;color:#7f8c8d;padding:2px 16px 2px 0;">{label} '
         f'<b style="color:#2c3e50;font-size:15px;">{value}</b></td>'
@@ -312,14 +300,7 @@ def _member_html(member: MemberDay, scale: int, currency: str) -> str:
         f"{escape(member.name)} "
         f'<span style="font-size:12px;color:#7f8c8d;font-weight:normal;">'
         f"{escape(member.segment)}</span></h3>"
-        + _summary_html(
-            member.total_actions,
-            member.leads_created,
-            member.leads_managed,
-            member.leads_won,
-            member.amount_won,
-            currency,
-        )
+        + _summary_html(member, currency)
         + _activity_table(member.actions, scale)
         + _objectives_html(member.day_objectives, currency, "Day objectives")
     )
@@ -394,14 +375,7 @@ def render_html(digest: Digest, member_name: str | None = None) -> str:
     body = [
         f'<h1 style="{_FONT}font-size:22px;color:#2c3e50;margin:0 0 8px 0;">{title}</h1>',
         f'<h2 style="{_H2}">{"Your totals" if digest.personal_for else "Team totals"}</h2>',
-        _summary_html(
-            totals.total_actions,
-            totals.leads_created,
-            totals.leads_managed,
-            totals.leads_won,
-            totals.amount_won,
-            currency,
-        ),
+        _summary_html(totals, currency),
         _activity_table(totals.actions, scale),
         _objectives_html(totals.day_objectives, currency, "Team day objectives"),
     ]

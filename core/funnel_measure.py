@@ -27,8 +27,9 @@ from sqlmodel import Session, select
 
 from salesplan.core.calendar import day_range_utc
 from salesplan.core.db.models import Action, Lead, Prospect
-from salesplan.core.errors import DataError, NotFoundError
+from salesplan.core.errors import DataError
 from salesplan.core.funnel import FunnelRatios, Ratio, StageRatios, exact
+from salesplan.core.services.common import check_member
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -61,9 +62,8 @@ def measure_funnel(
     config = app.config
     if end < start:
         raise DataError(f"--measured: {end.isoformat()} is before {start.isoformat()}")
-    if member is not None and config.member(member) is None:
-        known = ", ".join(m.id for m in config.members)
-        raise NotFoundError(f"unknown member {member!r} (known: {known})")
+    if member is not None:
+        check_member(app, member)
     low, high = day_range_utc(start, end, app.tz)
 
     won_query = select(func.count(Lead.id), func.coalesce(func.sum(Lead.amount), 0.0)).where(

@@ -8,6 +8,7 @@ exception (smtplib's own errors carry only the server's reply).
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import socket
 import ssl
@@ -68,10 +69,16 @@ class SmtpSettings(Strict):
         return self
 
 
+def _one_line(value: str) -> str:
+    """A header value without line breaks (a team name typed with one would otherwise make
+    ``email`` raise, or let text pass as another header)."""
+    return " ".join(value.splitlines())
+
+
 def build_mime(message: OutgoingMessage) -> EmailMessage:
     """A ``multipart/alternative`` message: the plain text first, then the HTML."""
     mime = EmailMessage()
-    mime["Subject"] = message.subject
+    mime["Subject"] = _one_line(message.subject)
     if message.sender:
         mime["From"] = message.sender
     mime["To"] = ", ".join(message.recipients)
@@ -79,7 +86,7 @@ def build_mime(message: OutgoingMessage) -> EmailMessage:
     domain = message.sender.rpartition("@")[2] if "@" in message.sender else None
     mime["Message-ID"] = make_msgid(domain=domain or None)
     for name, value in message.headers.items():
-        mime[name] = value
+        mime[name] = _one_line(value)
     mime.set_content(message.text)
     if message.html:
         mime.add_alternative(message.html, subtype="html")
@@ -141,6 +148,22 @@ def _cause(exc: BaseException, settings: SmtpSettings) -> str:
     return str(exc) or type(exc).__name__
 
 
+def mask_secret(text: str, username: str, password: str) -> str:
+    """``text`` with the password, and the base64 forms AUTH PLAIN/LOGIN send it in, replaced
+    by ``***``: a server that echoes what it got must not leak the password through us."""
+    if not password:
+        return text
+    forms = [
+        password,
+        base64.b64encode(password.encode()).decode(),
+        base64.b64encode(f"\0{username}\0{password}".encode()).decode(),
+    ]
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
+        text = text.replace(form.rstrip("="), "***")
+    return text
+
+
 def _password(settings: SmtpSettings, env: Mapping[str, str]) -> str:
     password = env.get(settings.password_env) if settings.password_env else None
     if not password:
@@ -191,9 +214,7 @@ def send_smtp(
     except DeliveryError:
         raise
     except (smtplib.SMTPException, OSError) as exc:
-        cause = _cause(exc, settings)
-        if password:  # a server that echoes what it got must not leak it through us
-            cause = cause.replace(password, "***")
+        cause = mask_secret(_cause(exc, settings), settings.username, password)
         raise DeliveryError(f"SMTP server {settings.server}: {cause}") from None
     finally:
         if client is not None:

@@ -31,21 +31,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import ColumnElement, func
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from salesplan.core.calendar import (
     Period,
     count_working_days,
     day_range_utc,
+    local_date,
     parse_day,
     period_containing,
     today,
 )
 from salesplan.core.config.models import Objective
 from salesplan.core.db.models import Action, Lead, Prospect
-from salesplan.core.errors import NotFoundError
 from salesplan.core.reporting import Column, ReportOption, ReportRequest, ReportResult, ReportSpec
+from salesplan.core.services.common import check_member
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -132,25 +133,31 @@ def compute_objectives(
     (objective, member it applies to); ``member`` keeps only that member's entries (team
     objectives are left out then)."""
     config = app.config
-    if member is not None and config.member(member) is None:
-        known = ", ".join(m.id for m in config.members)
-        raise NotFoundError(f"unknown member {member!r} (known: {known})")
+    if member is not None:
+        check_member(app, member)
     working = config.team.working_days
     results: list[ObjectiveProgress] = []
     for index, objective in enumerate(config.objectives):
         period = period_containing(objective.per, day, config.team.week_starts)
         start, end = day_range_utc(period.start, day, app.tz)
-        for who in who_rows(app, objective):
-            if member is not None and who != member:
-                continue
-            actual = measure(
-                session,
-                objective.metric,
-                start=start,
-                end=end,
-                members=None if who == TEAM else [who],
+        whos = [w for w in who_rows(app, objective) if member is None or w == member]
+        if not whos:
+            continue
+        # One grouped query per objective, however many members a segment has.
+        if whos == [TEAM]:
+            actuals = {
+                TEAM: measure(
+                    session, objective.metric, start=start, end=end, members=None,
+                    pipeline=objective.pipeline,
+                )
+            }
+        else:
+            actuals = measure_by_member(
+                session, objective.metric, start=start, end=end, members=whos,
                 pipeline=objective.pipeline,
             )
+        for who in whos:
+            actual = actuals.get(who, 0.0)
             pacing = pace(float(objective.target), actual, period, day, working)
             results.append(
                 ObjectiveProgress(
@@ -211,62 +218,74 @@ def measure(
     """The value of ``metric`` over ``[start, end)`` (aware UTC) for ``members`` (None = the
     whole team), with the optional pipeline filter; one SQL aggregate."""
     who = None if members is None else list(members)
-    if metric in LEAD_METRICS:
-        return _lead_metric(session, metric, start, end, who, pipeline)
-    if metric == "prospects_converted":
-        query = (
-            select(func.count(Prospect.id))
-            .join(Lead, Lead.prospect_id == Prospect.id)
-            .where(Lead.created_at >= start, Lead.created_at < end)
-        )
-        if who is not None:
-            query = query.where(Prospect.owner.in_(who))  # type: ignore[union-attr]
-        if pipeline is not None:
-            query = query.where(Lead.pipeline == pipeline)
-        return float(session.exec(query).one())
-    type_id, _, outcome = metric.partition(":")
-    conditions: list[ColumnElement[bool]] = [
-        Action.action_type == type_id,  # type: ignore[list-item]
-        Action.at >= start,  # type: ignore[list-item]
-        Action.at < end,  # type: ignore[list-item]
-    ]
-    if outcome:
-        conditions.append(Action.outcome == outcome)  # type: ignore[arg-type]
+    value_column, who_column, conditions, joins = _metric_query(metric, start, end, pipeline)
     if who is not None:
-        conditions.append(Action.member.in_(who))  # type: ignore[attr-defined]
-    action_query = select(func.count(Action.id))
-    if pipeline is not None:
-        action_query = action_query.join(Lead, Lead.id == Action.lead_id)
-        conditions.append(Lead.pipeline == pipeline)  # type: ignore[arg-type]
-    return float(session.exec(action_query.where(*conditions)).one())
+        conditions.append(who_column.in_(who))
+    query = select(value_column)
+    for target, on in joins:
+        query = query.join(target, on)
+    return float(session.exec(query.where(*conditions)).one() or 0.0)
 
 
-def _lead_metric(
+def measure_by_member(
     session: Session,
     metric: str,
+    *,
     start: datetime,
     end: datetime,
-    who: list[str] | None,
-    pipeline: str | None,
-) -> float:
-    if metric == "leads_created":
-        conditions: list[Any] = [Lead.created_at >= start, Lead.created_at < end]
-    else:
-        conditions = [
-            Lead.status == "won",
-            Lead.closed_at >= start,  # type: ignore[operator]
-            Lead.closed_at < end,  # type: ignore[operator]
-        ]
-    if who is not None:
-        conditions.append(Lead.owner.in_(who))  # type: ignore[attr-defined]
+    members: Iterable[str],
+    pipeline: str | None = None,
+) -> dict[str, float]:
+    """``measure`` for each of ``members`` at once: one query grouped by member (a member with
+    nothing in the range is 0)."""
+    who = list(members)
+    value_column, who_column, conditions, joins = _metric_query(metric, start, end, pipeline)
+    query = select(who_column, value_column)
+    for target, on in joins:
+        query = query.join(target, on)
+    query = query.where(*conditions, who_column.in_(who)).group_by(who_column)
+    values = {str(name): float(value or 0.0) for name, value in session.exec(query).all()}
+    return {name: values.get(name, 0.0) for name in who}
+
+
+def _metric_query(
+    metric: str, start: datetime, end: datetime, pipeline: str | None
+) -> tuple[Any, Any, list[Any], list[tuple[Any, Any]]]:
+    """What ``metric`` aggregates, the column naming whose it is, the range and pipeline
+    conditions, and the joins it needs (see the module docstring for each metric)."""
+    conditions: list[Any]
+    joins: list[tuple[Any, Any]] = []
+    if metric in LEAD_METRICS:
+        if metric == "leads_created":
+            conditions = [Lead.created_at >= start, Lead.created_at < end]
+        else:
+            conditions = [
+                Lead.status == "won",
+                col(Lead.closed_at) >= start,
+                col(Lead.closed_at) < end,
+            ]
+        if pipeline is not None:
+            conditions.append(Lead.pipeline == pipeline)
+        value = (
+            func.coalesce(func.sum(Lead.amount), 0.0)
+            if metric == "revenue"
+            else func.count(Lead.id)
+        )
+        return value, col(Lead.owner), conditions, joins
+    if metric == "prospects_converted":
+        conditions = [Lead.created_at >= start, Lead.created_at < end]
+        if pipeline is not None:
+            conditions.append(Lead.pipeline == pipeline)
+        joins.append((Lead, col(Lead.prospect_id) == col(Prospect.id)))
+        return func.count(Prospect.id), col(Prospect.owner), conditions, joins
+    type_id, _, outcome = metric.partition(":")
+    conditions = [Action.action_type == type_id, Action.at >= start, Action.at < end]
+    if outcome:
+        conditions.append(Action.outcome == outcome)
     if pipeline is not None:
+        joins.append((Lead, col(Lead.id) == col(Action.lead_id)))
         conditions.append(Lead.pipeline == pipeline)
-    if metric == "revenue":
-        total = session.exec(
-            select(func.coalesce(func.sum(Lead.amount), 0.0)).where(*conditions)
-        ).one()
-        return float(total)
-    return float(session.exec(select(func.count(Lead.id)).where(*conditions)).one())
+    return func.count(Action.id), col(Action.member), conditions, joins
 
 
 OBJECTIVE_COLUMNS: tuple[Column, ...] = (
@@ -304,8 +323,8 @@ def _option_day(value: Any, request: ReportRequest) -> date:
     """``--date``, else the request's last day (``report objectives --to D``), else today."""
     if value is None or value == "":
         return request.end if request.end is not None else today(request.app.tz)
-    if isinstance(value, datetime):
-        return value.date()
+    if isinstance(value, datetime):  # an aware time is an instant: its team-timezone day
+        return value.date() if value.tzinfo is None else local_date(value, request.app.tz)
     if isinstance(value, date):
         return value
     return parse_day(str(value))

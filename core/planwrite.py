@@ -83,23 +83,18 @@ def _replace_planned(document: TOMLDocument, new: list[dict[str, Any]]) -> None:
             aot.append(_table(item))
         document.append("objectives", aot)
         return
-    if isinstance(existing, AoT):
-        for index in reversed(range(len(existing))):
-            if is_planned(existing[index]):
-                del existing[index]
-        for item in new:
+    if not isinstance(existing, AoT | Array):
+        raise ConfigError("objectives: expected an array of tables to write the plan into")
+    for index in reversed(range(len(existing))):
+        if is_planned(existing[index]):
+            del existing[index]
+    for item in new:
+        if isinstance(existing, AoT):
             existing.append(_table(item))
-        return
-    if isinstance(existing, Array):
-        for index in reversed(range(len(existing))):
-            if is_planned(existing[index]):
-                del existing[index]
-        for item in new:
+        else:  # ``objectives = [{...}, ...]``: keep the user's inline style
             inline = tomlkit.inline_table()
             inline.update(item)
             existing.append(inline)
-        return
-    raise ConfigError("objectives: expected an array of tables to write the plan into")
 
 
 def _table(item: Mapping[str, Any]) -> Table:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -21,8 +21,6 @@ from salesplan.core.notify import NotifierSpec
 from salesplan.core.pluginmanager import SalesplanPluginManager
 from salesplan.core.reporting import ReportSpec
 from salesplan.core.screens import ScreenSpec
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -180,7 +178,7 @@ def build_registry(
         validate=_validate_action_type,
     )
     registry.action_types = merge_action_types(plugin_types, config.action_types, raw)
-    registry.effects, _ = _collect(
+    registry.effects, effect_origin = _collect(
         manager,
         "salesplan_rule_effects",
         "rule effect",
@@ -190,6 +188,8 @@ def build_registry(
         expected_name="a RuleEffect subclass",
         validate=_validate_effect_class,
     )
+    for kind, plugin in effect_origin.items():  # so a failing effect can name its plugin
+        registry.owners[("effect", kind)] = plugin
     registry.reports, _ = _collect(
         manager, "salesplan_reports", "report", ReportSpec, lambda r: r.name,
         validate=_validate_report,

@@ -16,9 +16,8 @@ from pydantic import BaseModel
 
 from salesplan.core import hookimpl
 from salesplan.core.calendar import parse_day, today
-from salesplan.core.cli.context import pass_app
+from salesplan.core.cli.context import parse_option, pass_app
 from salesplan.core.context import AppContext
-from salesplan.core.errors import DataError
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.notify import NotifierSpec
 
@@ -33,10 +32,7 @@ MANIFEST = PluginManifest(
 def _day(app: AppContext, value: str | None) -> date:
     if value is None:
         return today(app.tz) - timedelta(days=1)
-    try:
-        return parse_day(value)
-    except DataError as exc:
-        raise DataError(f"--date: {exc.message}") from None
+    return parse_option("--date", parse_day, value)
 
 
 @click.command("digest")

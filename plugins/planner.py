@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from salesplan.core.calendar import PERIOD_KINDS, parse_day, period_containing, today
-from salesplan.core.cli.context import pass_app
+from salesplan.core.cli.context import parse_option, pass_app
 from salesplan.core.config.models import Objective
 from salesplan.core.context import AppContext
 from salesplan.core.errors import DataError
@@ -27,6 +27,7 @@ from salesplan.core.funnel import (
     Choice,
     FunnelRatios,
     Plan,
+    Ratio,
     build_plan,
     choose_ratios,
     configured_ratios,
@@ -51,8 +52,8 @@ def salesplan_cli_commands() -> list[click.Command]:
     return [plan_command]
 
 
-def _ratio_text(value: object) -> str:
-    number = ratio_number(value)  # type: ignore[arg-type]
+def _ratio_text(value: Ratio) -> str:
+    number = ratio_number(value)
     if number is None:
         return "unknown"
     return f"{number:,.4f}".rstrip("0").rstrip(".")
@@ -198,13 +199,13 @@ def plan_command(
     """Reverse funnel: from a revenue target to the actions each member must do."""
     if member is not None and not measured:
         raise DataError("--member needs --measured FROM TO")
-    target = exact(revenue)
-    day: date = parse_day(start_text) if start_text else today(app.tz)
+    target = parse_option("--revenue", exact, revenue)
+    day: date = parse_option("--start", parse_day, start_text) if start_text else today(app.tz)
     period = period_containing(period_kind, day, app.config.team.week_starts)  # type: ignore[arg-type]
     configured = configured_ratios(app.config)
     measured_funnel: MeasuredFunnel | None = None
     if measured:
-        first, last = parse_day(measured[0]), parse_day(measured[1])
+        first, last = (parse_option("--measured", parse_day, text) for text in measured)
         with app.session() as session:
             measured_funnel = measure_funnel(session, app, start=first, end=last, member=member)
     measured_ratios: FunnelRatios | None = measured_funnel.ratios if measured_funnel else None

@@ -141,6 +141,25 @@ def test_bad_discovery_call_sets_lost(sp: Run, db: AppContext) -> None:
     assert "0 leads" in _ok(sp("lead", "list", "--status", "todo"))
 
 
+def test_list_status_filters_standby_by_its_date(sp: Run, db: AppContext) -> None:
+    """``--status todo`` takes open leads plus standby leads whose date has come; ``--status
+    standby`` only those still waiting (the filter runs in SQL)."""
+    _lead(sp, "Open one")
+    _lead(sp, "Waiting", "--amount", "100")
+    _lead(sp, "Come back", "--amount", "200")
+    _ok(sp("lead", "status", "L2", "standby", "--remind", "2999-01-01"))
+    _ok(sp("lead", "status", "L3", "standby", "--remind", "2026-03-20"))
+    todo = _squash(_ok(sp("lead", "list", "--status", "todo")))
+    assert "2 leads" in todo
+    assert "Open one" in todo and "Come back" in todo and "Waiting" not in todo
+    assert "│ 200.00 │ todo" in todo
+    standby = _squash(_ok(sp("lead", "list", "--status", "standby")))
+    assert "1 lead" in standby and "2 leads" not in standby
+    assert "L2 │ Waiting │ acquisition │ Incoming │ alice │ 100.00 │ standby" in standby
+    everything = _squash(_ok(sp("lead", "list")))
+    assert "3 leads" in everything
+
+
 def test_converted_prospect_keeps_its_link(sp: Run, db: AppContext) -> None:
     out = _ok(sp("prospect", "add", "Jo Bloggs", "--list", "Trade fair", "--company",
                  "Bloggs SA", "--email", "jo@bloggs.test", "--owner", "bob"))
@@ -221,7 +240,7 @@ def test_move_status_and_list(sp: Run, db: AppContext) -> None:
         (("log", "call", "--lead", "L1", "--member", "zoe"), None,
          "Error: unknown member 'zoe' (members: alice, bob, carol, dave)"),
         (("log", "call", "--lead", "L1", "--member", "alice", "--at", "yesterday"), None,
-         "Error: not a date-time: 'yesterday'"),
+         "Error: --at: not a date-time: 'yesterday'"),
         (("lead", "add", "X", "--pipeline", "sales", "--owner", "alice"), None,
          "Error: unknown pipeline 'sales' (pipelines: acquisition, renewal)"),
         (("lead", "add", "X", "--pipeline", "renewal", "--step", "Qualified", "--owner",
@@ -235,7 +254,9 @@ def test_move_status_and_list(sp: Run, db: AppContext) -> None:
          "Error: standby needs a reminder date (lead 'L1')"),
         (("lead", "status", "L1", "done"), None, "Error: unknown status 'done'"),
         (("lead", "status", "L1", "standby", "--remind", "soon"), None,
-         "Error: not a date: 'soon' (use YYYY-MM-DD)"),
+         "Error: --remind: not a date: 'soon' (use YYYY-MM-DD)"),
+        (("todo", "--date", "tomorrow"), None,
+         "Error: --date: not a date: 'tomorrow' (use YYYY-MM-DD)"),
         (("lead", "show", "L2"), None, "Error: unknown lead 'L2'"),
         (("lead", "list", "--owner", "zed"), None, "Error: unknown owner 'zed'"),
         (("prospect", "add", "Ann", "--list", "Cold", "--owner", "zed"), None,

@@ -24,6 +24,8 @@ from salesplan.core.objectives import (
     OBJECTIVES_REPORT,
     ObjectiveProgress,
     compute_objectives,
+    measure,
+    measure_by_member,
     pace,
     pace_status,
 )
@@ -240,6 +242,44 @@ def test_member_filter(team: AppContext) -> None:
         _progress(team, date(2026, 3, 31), member="zed")
 
 
+@pytest.mark.parametrize("pipeline", [None, "acquisition", "renewal"])
+@pytest.mark.parametrize(
+    "metric",
+    ["call", "call:reached", "meeting", "leads_created", "leads_won", "revenue",
+     "prospects_converted"],
+)
+def test_grouped_measure_matches_one_member_at_a_time(
+    team: AppContext, metric: str, pipeline: str | None
+) -> None:
+    """The one grouped query a segment objective runs gives each member what a query for
+    that member alone gives (members with nothing get 0)."""
+    start, end = local(2026, 1, 1), local(2026, 4, 2)
+    members = ["alice", "bob", "carol", "dave"]
+    with team.session() as session:
+        grouped = measure_by_member(session, metric, start=start, end=end, members=members,
+                                    pipeline=pipeline)
+        one_by_one = {
+            m: measure(session, metric, start=start, end=end, members=[m], pipeline=pipeline)
+            for m in members
+        }
+    assert grouped == one_by_one
+    assert list(grouped) == members
+
+
+def test_grouped_measure_hand_counts(team: AppContext) -> None:
+    start, end = local(2026, 3, 1), local(2026, 4, 1)
+    with team.session() as session:
+        calls = measure_by_member(session, "call", start=start, end=end,
+                                  members=["alice", "bob", "dave", "carol"])
+        revenue = measure_by_member(session, "revenue", start=start, end=end,
+                                    members=["alice", "dave"])
+    # March (Paris): alice 2 Mar, 29 Mar, 31 Mar 23:30; bob 31 Mar ×3 and 30 Mar 23:59;
+    # dave 30 Mar and 29 Mar 23:59.
+    assert calls == {"alice": 3.0, "bob": 4.0, "dave": 2.0, "carol": 0.0}
+    # Won in March: L1 50 000 and L3 20 000 (alice); L4 closed on 1 April.
+    assert revenue == {"alice": 70000.0, "dave": 0.0}
+
+
 def test_year_and_quarter_boundary(make_app: Callable[..., AppContext],
                                    write_config: Callable[..., Path]) -> None:
     text = base_config_text() + """
@@ -347,6 +387,11 @@ def test_report_and_cli(team: AppContext, run_cli: Callable[..., object]) -> Non
     bad = run_cli("--config", config, "objectives", "--member", "zed")
     assert bad.exit_code == 2  # type: ignore[attr-defined]
     assert "unknown member 'zed'" in bad.stderr  # type: ignore[attr-defined]
+    bad_day = run_cli("--config", config, "objectives", "--date", "31/03/2026")
+    assert bad_day.exit_code == 2  # type: ignore[attr-defined]
+    assert bad_day.stderr == (  # type: ignore[attr-defined]
+        "Error: --date: not a date: '31/03/2026' (use YYYY-MM-DD)\n"
+    )
 
 
 def test_through_the_report_command(team: AppContext, run_cli: Callable[..., object]) -> None:

@@ -107,7 +107,13 @@ def test_week_period_and_csv(run_cli: Callable[..., object], config_path: Path) 
 def test_cli_errors(run_cli: Callable[..., object], config_path: Path) -> None:
     bad = run_cli("--config", str(config_path), "plan", "--revenue", "lots")
     assert bad.exit_code == 2  # type: ignore[attr-defined]
-    assert "not a number: 'lots'" in bad.stderr  # type: ignore[attr-defined]
+    assert bad.stderr == "Error: --revenue: not a number: 'lots'\n"  # type: ignore[attr-defined]
+    day = run_cli("--config", str(config_path), "plan", "--revenue", "1", "--measured",
+                  "2026-01-01", "soon")
+    assert day.exit_code == 2  # type: ignore[attr-defined]
+    assert day.stderr == (  # type: ignore[attr-defined]
+        "Error: --measured: not a date: 'soon' (use YYYY-MM-DD)\n"
+    )
     lonely = run_cli("--config", str(config_path), "plan", "--revenue", "1", "--member",
                      "alice")
     assert lonely.exit_code == 2  # type: ignore[attr-defined]

@@ -416,6 +416,50 @@ def test_duplicate_action_type_across_two_third_party_plugins(in_tmp: Path) -> N
     )
 
 
+def test_a_plugin_effect_that_raises_is_named_and_writes_nothing(
+    make_app: Callable[..., AppContext], in_tmp: Path
+) -> None:
+    broken = plugin(
+        "broken_effect",
+        """
+        from typing import ClassVar
+        from salesplan.core.effects import RuleEffect
+
+        class Explode(RuleEffect):
+            kind: ClassVar[str] = "explode"
+            explode: bool = True
+
+            def apply(self, ctx):
+                raise ZeroDivisionError("division by zero")
+
+        @hookimpl
+        def salesplan_rule_effects():
+            return [Explode]
+        """,
+    )
+    extra = """
+        [[rules]]
+        when = { action = "call", outcome = "reached" }
+        then = { explode = true }
+        """
+    app = make_app(write(in_tmp, config_text("broken_effect", extra=extra)),
+                   extra_plugins=[broken], entry_points=False)
+    with app.write_session() as session:
+        lead_key = services.create_lead(
+            session, app, title="Big deal", pipeline="acquisition", owner="alice"
+        ).key
+        session.commit()
+    with pytest.raises(PluginError) as caught:
+        services.record_action(app, action_type="call", member="alice", lead=lead_key,
+                               outcome="reached")
+    assert caught.value.message == (
+        "plugin 'broken_effect' failed in rule rules[3] (explode) on action 'call': "
+        "ZeroDivisionError: division by zero"
+    )
+    with app.session() as session:
+        assert session.exec(select(Action)).all() == []
+
+
 def test_rule_using_a_plugin_effect_with_invalid_fields(in_tmp: Path) -> None:
     tagging = plugin(
         "tagging",

@@ -3,6 +3,7 @@ refusals and timeouts. Every failure names the server and the cause, never the p
 
 from __future__ import annotations
 
+import base64
 import ssl
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from salesplan.core.errors import DeliveryError
-from salesplan.core.mail import SmtpSettings, build_mime, send_smtp
+from salesplan.core.mail import SmtpSettings, build_mime, mask_secret, send_smtp
 from salesplan.core.notify import OutgoingMessage
 from tests.smtp_server import (
     PASSWORD,
@@ -49,6 +50,21 @@ def test_mime_is_multipart_alternative_text_then_html() -> None:
     assert mime["From"] == "salesplan@acme.test"
     assert str(mime["Subject"]) == "Acme — daily digest"
     assert mime["Message-ID"].endswith("@acme.test>")
+
+
+def test_header_values_never_carry_line_breaks() -> None:
+    sneaky = OutgoingMessage(
+        subject="Acme\r\nBcc: evil@example.test — daily digest",
+        text="x\n",
+        html="",
+        recipients=("manager@acme.test",),
+        sender="salesplan@acme.test",
+        headers={"X-Note": "one\ntwo"},
+    )
+    mime = build_mime(sneaky)
+    assert str(mime["Subject"]) == "Acme Bcc: evil@example.test — daily digest"
+    assert mime["Bcc"] is None
+    assert str(mime["X-Note"]) == "one two"
 
 
 def test_plain_smtp_delivers_to_every_recipient() -> None:
@@ -208,6 +224,16 @@ def test_wrong_password_names_the_user_not_the_password(tmp_path: Path) -> None:
     assert PASSWORD not in repr(caught.value)
     assert caught.value.__cause__ is None and caught.value.__context__ is not None
     assert handler.received == []
+
+
+def test_a_server_echoing_the_credentials_leaks_nothing() -> None:
+    """The password is masked in the plain form and in the base64 forms AUTH sends it in."""
+    plain = base64.b64encode(f"\0{USER}\0{PASSWORD}".encode()).decode()
+    login = base64.b64encode(PASSWORD.encode()).decode()
+    reply = f"535 bad credentials {plain} / {login.rstrip('=')} / {PASSWORD}"
+    masked = mask_secret(reply, USER, PASSWORD)
+    assert masked == "535 bad credentials *** / *** / ***"
+    assert mask_secret("no secret here", USER, "") == "no secret here"
 
 
 def test_missing_password_variable_fails_before_connecting() -> None:

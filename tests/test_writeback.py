@@ -130,3 +130,23 @@ def test_write_into_a_config_without_objectives(write_config: Callable[..., Path
     assert out.exit_code == 0, out.output  # type: ignore[attr-defined]
     assert json.loads(out.stdout)["sales"] == 3  # type: ignore[attr-defined]
     assert _objectives(path) == PLANNED
+
+
+def test_atomic_write_gives_a_new_file_the_usual_permissions(tmp_path: Path) -> None:
+    """A new file gets 0666 minus the umask (not mkstemp's owner-only 0600); an existing
+    file keeps its own mode."""
+    from salesplan.core.config.writer import atomic_write_text
+
+    old_umask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "new.toml"
+        atomic_write_text(fresh, "a = 1\n")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.toml"
+        kept.write_text("a = 1\n", encoding="utf-8")
+        kept.chmod(0o600)
+        atomic_write_text(kept, "a = 2\n")
+        assert kept.stat().st_mode & 0o777 == 0o600
+        assert kept.read_text(encoding="utf-8") == "a = 2\n"
+    finally:
+        os.umask(old_umask)

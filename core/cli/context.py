@@ -10,8 +10,10 @@ from typing import Any, TypeVar
 import click
 
 from salesplan.core.context import AppContext, find_config_path, load_app
+from salesplan.core.errors import DataError
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 class CliState:
@@ -60,3 +62,12 @@ def pass_app(function: F) -> F:
         return function(get_state().app, *args, **kwargs)
 
     return update_wrapper(wrapper, function)  # type: ignore[return-value]
+
+
+def parse_option(name: str, parse: Callable[[str], T], text: str) -> T:
+    """``parse(text)`` for a command-line option; a ``DataError`` names the option
+    (``--date: not a date: 'soon' (use YYYY-MM-DD)``)."""
+    try:
+        return parse(text)
+    except DataError as exc:
+        raise DataError(f"{name}: {exc.message}") from None

@@ -17,22 +17,31 @@ from typing import Any
 import tomli_w
 import tomlkit
 from tomlkit import TOMLDocument
+from tomlkit.exceptions import TOMLKitError
 
 from salesplan.core.errors import ConfigError
 
 
+def _new_file_mode() -> int:
+    """The mode ``open()`` would give a new file (0666 minus the umask); ``mkstemp`` alone
+    would leave a new config readable by its owner only."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically, keeping the file's permissions."""
+    """Replace ``path`` with ``text`` atomically, keeping the file's permissions (a new file
+    gets the usual ones)."""
     path = Path(path)
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
+    mode = path.stat().st_mode & 0o777 if path.exists() else _new_file_mode()
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -65,16 +74,25 @@ def edit_config(
     file is then left untouched. Returns the text before and after.
     """
     path = Path(path)
-    try:
-        before = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    document = tomlkit.parse(before)
-    edit(document)
-    after = tomlkit.dumps(document)
+    before, after = preview_edit(path, edit)
     if after != before:
         _validated_replace(path, after, validate)
     return before, after
+
+
+def preview_edit(path: Path, edit: Callable[[TOMLDocument], None]) -> tuple[str, str]:
+    """The text of ``path`` before and after ``edit`` (tomlkit, comments kept); writes
+    nothing, so a caller can show the change before ``edit_config`` applies it."""
+    try:
+        before = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        document = tomlkit.parse(before)
+    except TOMLKitError as exc:  # changed on disk since it was loaded, say
+        raise ConfigError(f"{path}: cannot be edited: {exc}") from None
+    edit(document)
+    return before, tomlkit.dumps(document)
 
 
 def write_machine_file(

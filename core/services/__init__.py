@@ -31,6 +31,7 @@ from salesplan.core.services.prospects import (
 from salesplan.core.services.reminders import (
     close_matching_reminder,
     due_reminders,
+    reminder_targets,
     schedule_reminder,
 )
 from salesplan.core.services.rules import matching_rules
@@ -59,6 +60,7 @@ __all__ = [
     "matching_rules",
     "move_lead",
     "record_action",
+    "reminder_targets",
     "schedule_reminder",
     "set_status",
     "standby_due",

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from salesplan.core.calendar import utc_now
 from salesplan.core.db.models import Action, Lead, Prospect
 from salesplan.core.effects import EffectContext
-from salesplan.core.errors import DataError, SalesplanError
+from salesplan.core.errors import DataError, PluginError, SalesplanError
 from salesplan.core.services.answers import validate_answers
 from salesplan.core.services.common import check_member, known, resolve_at
 from salesplan.core.services.keys import insert_with_key
@@ -143,6 +144,14 @@ def log_action(
                     f"rule {compiled.name} ({effect.kind}) cannot apply to action "
                     f"{spec.id!r}: {exc.message}"
                 ) from None
+            except SQLAlchemyError:  # the database's problem, not the effect's
+                raise
+            except Exception as exc:  # a plugin effect's bug: named, and nothing is written
+                owner = app.registry.owners.get(("effect", effect.kind), "?")
+                raise PluginError(
+                    f"plugin {owner!r} failed in rule {compiled.name} ({effect.kind}) on action "
+                    f"{spec.id!r}: {type(exc).__name__}: {exc}"
+                ) from exc
     session.flush()
     return LoggedAction(
         action=action,

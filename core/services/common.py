@@ -6,10 +6,11 @@ raises one ``DataError``/``NotFoundError`` with a clear message and leaves the s
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from salesplan.core.calendar import to_utc, utc_now
+from salesplan.core.calendar import local_midnight_utc, to_utc, utc_now
 from salesplan.core.errors import DataError, NotFoundError
 
 if TYPE_CHECKING:
@@ -21,9 +22,9 @@ OPEN_STATUSES: frozenset[str] = frozenset({"todo", "standby"})
 CLOSED_STATUSES: frozenset[str] = frozenset({"won", "lost", "cancelled"})
 
 
-def known(values: object) -> str:
+def known(values: Iterable[object]) -> str:
     """``a, b, c`` for an error message (``none`` when empty)."""
-    listed = ", ".join(str(v) for v in values)  # type: ignore[attr-defined]
+    listed = ", ".join(str(v) for v in values)
     return listed or "none"
 
 
@@ -38,7 +39,7 @@ def resolve_day_start(app: AppContext, day: date | datetime) -> datetime:
     """A reminder date as stored: a ``date`` is local midnight of that day, in UTC."""
     if isinstance(day, datetime):
         return to_utc(day, app.tz)
-    return to_utc(datetime.combine(day, time(0)), app.tz)
+    return local_midnight_utc(day, app.tz)
 
 
 def check_member(app: AppContext, member_id: str, what: str = "member") -> Member:

@@ -13,6 +13,7 @@ from typing import TypeVar
 from sqlmodel import Session, SQLModel, select
 
 from salesplan.core.db.models import Action, Lead, Prospect
+from salesplan.core.errors import NotFoundError
 
 Keyed = TypeVar("Keyed", Lead, Prospect, Action)
 
@@ -40,4 +41,16 @@ def insert_with_key(session: Session, row: Keyed) -> Keyed:
         key = f"{base}-{suffix}"
     row.key = key
     session.flush()
+    return row
+
+
+def get_by_key(session: Session, model: type[Keyed], ref: str | int, what: str) -> Keyed:
+    """The ``model`` row whose key is ``ref`` (or, failing that, whose integer id it is);
+    ``NotFoundError("unknown <what> 'ref'")`` otherwise."""
+    text = str(ref).strip()
+    row = session.exec(select(model).where(model.key == text)).first()  # type: ignore[arg-type]
+    if row is None and text.isdigit():
+        row = session.get(model, int(text))
+    if row is None:
+        raise NotFoundError(f"unknown {what} {text!r}")
     return row

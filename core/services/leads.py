@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from salesplan.core.calendar import day_range_utc, today
 from salesplan.core.db.models import Lead, Prospect, StepChange
-from salesplan.core.errors import DataError, NotFoundError
+from salesplan.core.errors import DataError
 from salesplan.core.services.common import (
     CLOSED_STATUSES,
     check_amount,
@@ -25,7 +25,7 @@ from salesplan.core.services.common import (
     resolve_at,
     resolve_day_start,
 )
-from salesplan.core.services.keys import insert_with_key
+from salesplan.core.services.keys import get_by_key, insert_with_key
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -33,13 +33,7 @@ if TYPE_CHECKING:
 
 def get_lead(session: Session, ref: str | int) -> Lead:
     """The lead with this key (or, failing that, this integer id)."""
-    text = str(ref).strip()
-    lead = session.exec(select(Lead).where(Lead.key == text)).first()
-    if lead is None and text.isdigit():
-        lead = session.get(Lead, int(text))
-    if lead is None:
-        raise NotFoundError(f"unknown lead {text!r}")
-    return lead
+    return get_by_key(session, Lead, ref, "lead")
 
 
 def create_lead(

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from salesplan.core.db.models import Lead, Prospect, ProspectingList
 from salesplan.core.errors import DataError, NotFoundError
 from salesplan.core.services.common import check_member, resolve_at
-from salesplan.core.services.keys import insert_with_key
+from salesplan.core.services.keys import get_by_key, insert_with_key
 from salesplan.core.services.leads import create_lead
 
 if TYPE_CHECKING:
@@ -22,21 +22,19 @@ if TYPE_CHECKING:
 
 def get_prospect(session: Session, ref: str | int) -> Prospect:
     """The prospect with this key (or, failing that, this integer id)."""
-    text = str(ref).strip()
-    prospect = session.exec(select(Prospect).where(Prospect.key == text)).first()
-    if prospect is None and text.isdigit():
-        prospect = session.get(Prospect, int(text))
-    if prospect is None:
-        raise NotFoundError(f"unknown prospect {text!r}")
-    return prospect
+    return get_by_key(session, Prospect, ref, "prospect")
 
 
 def get_list(session: Session, name: str) -> ProspectingList:
     """The prospecting list with this name."""
-    found = session.exec(select(ProspectingList).where(ProspectingList.name == name)).first()
+    found = _find_list(session, name)
     if found is None:
         raise NotFoundError(f"unknown prospecting list {name!r}")
     return found
+
+
+def _find_list(session: Session, name: str) -> ProspectingList | None:
+    return session.exec(select(ProspectingList).where(ProspectingList.name == name)).first()
 
 
 def ensure_list(
@@ -46,7 +44,7 @@ def ensure_list(
     name = name.strip()
     if not name:
         raise DataError("a prospecting list needs a name")
-    found = session.exec(select(ProspectingList).where(ProspectingList.name == name)).first()
+    found = _find_list(session, name)
     if found is not None:
         return found
     created = ProspectingList(name=name, created_at=resolve_at(app, at))

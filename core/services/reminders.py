@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,34 @@ def due_reminders(
     if member is not None:
         query = query.where(Reminder.member == member)
     return list(session.exec(query.order_by(col(Reminder.due_at), col(Reminder.id))).all())
+
+
+def reminder_targets(session: Session, reminders: Iterable[Reminder]) -> dict[int, str]:
+    """``{reminder id: "lead L12 Acme renewal" | "prospect P7 Jane Roe"}`` for listing
+    reminders: two queries in all (leads, prospects), not one per reminder."""
+    rows = list(reminders)
+    lead_ids = {r.lead_id for r in rows if r.lead_id is not None}
+    prospect_ids = {r.prospect_id for r in rows if r.prospect_id is not None}
+    leads: dict[int, str] = {}
+    prospects: dict[int, str] = {}
+    if lead_ids:
+        query = select(Lead.id, Lead.key, Lead.title).where(col(Lead.id).in_(lead_ids))
+        leads = {i: f"lead {key} {title}" for i, key, title in session.exec(query).all()}
+    if prospect_ids:
+        query_p = select(Prospect.id, Prospect.key, Prospect.name).where(
+            col(Prospect.id).in_(prospect_ids)
+        )
+        prospects = {i: f"prospect {key} {name}" for i, key, name in session.exec(query_p).all()}
+    labels: dict[int, str] = {}
+    for reminder in rows:
+        assert reminder.id is not None
+        if reminder.lead_id is not None:
+            labels[reminder.id] = leads.get(reminder.lead_id, f"lead #{reminder.lead_id}")
+        else:
+            labels[reminder.id] = prospects.get(
+                reminder.prospect_id or 0, f"prospect #{reminder.prospect_id}"
+            )
+    return labels
 
 
 def close_matching_reminder(session: Session, action: Action) -> Reminder | None:

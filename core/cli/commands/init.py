@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from salesplan.core.config.writer import atomic_write_text
 from salesplan.core.context import DEFAULT_CONFIG_NAME
 from salesplan.core.errors import SalesplanError
 
@@ -28,7 +29,8 @@ def init_command(directory: str, force: bool) -> None:
         raise SalesplanError(f"{target}: already exists (use --force to overwrite)")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        target.write_text(starter_config_text(), encoding="utf-8")
+        # Atomic: ``--force`` over an existing config never leaves half a file behind.
+        atomic_write_text(target, starter_config_text())
     except OSError as exc:
         raise SalesplanError(f"{target}: cannot write: {exc.strerror}") from None
     click.echo(f"Wrote {target}.")

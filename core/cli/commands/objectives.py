@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from salesplan.core.calendar import parse_day, today
-from salesplan.core.cli.context import pass_app
+from salesplan.core.cli.context import parse_option, pass_app
 from salesplan.core.context import AppContext
 from salesplan.core.objectives import ObjectiveProgress, compute_objectives, objectives_result
 from salesplan.core.render import FORMATS, to_csv, to_json
@@ -75,7 +75,7 @@ def objectives_command(
     app: AppContext, day_text: str | None, member: str | None, output_format: str
 ) -> None:
     """Objectives progress and pacing: target, actual, expected by the end of the day."""
-    day = parse_day(day_text) if day_text else today(app.tz)
+    day = parse_option("--date", parse_day, day_text) if day_text else today(app.tz)
     with app.session() as session:
         if output_format == "table":
             progress = compute_objectives(session, app, day=day, member=member)

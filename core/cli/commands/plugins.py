@@ -44,7 +44,6 @@ def plugins_command(check: bool) -> None:
     if check:
         run_check()
         return
-    available = discover_plugins()
     active: list[str] = []
     try:
         app = get_state().app
@@ -52,6 +51,7 @@ def plugins_command(check: bool) -> None:
         available = app.plugins.available
         note = f"Enabled in {app.config_path.name}."
     except SalesplanError as exc:
+        available = discover_plugins()  # what is installed, without a config
         note = f"No config loaded ({exc.message.splitlines()[0]}); showing what is installed."
     table = Table(show_edge=False)
     for column in ("Plugin", "Enabled", "Version", "Origin", "Depends", "Hooks", "Summary"):

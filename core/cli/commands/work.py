@@ -14,13 +14,14 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, or_
+from sqlmodel import col, select
 
 from salesplan.core import services
-from salesplan.core.calendar import parse_day, parse_timestamp, to_local, today
-from salesplan.core.cli.context import pass_app
+from salesplan.core.calendar import day_range_utc, parse_day, parse_timestamp, to_local, today
+from salesplan.core.cli.context import parse_option, pass_app
 from salesplan.core.context import AppContext
-from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, Reminder
+from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList
 from salesplan.core.errors import DataError
 from salesplan.core.services.common import (
     check_amount,
@@ -38,7 +39,9 @@ def _console() -> Console:
 
 def _at(app: AppContext, text: str | None) -> datetime | None:
     """``--at``: an ISO date-time; without an offset it is local time in the team zone."""
-    return None if text is None else parse_timestamp(text, app.tz)
+    if text is None:
+        return None
+    return parse_option("--at", lambda value: parse_timestamp(value, app.tz), text)
 
 
 def _local(app: AppContext, moment: datetime | None) -> str:
@@ -303,7 +306,7 @@ def lead_status(
     app: AppContext, ref: str, status: str, remind: str | None, at_text: str | None
 ) -> None:
     """Set the status of lead REF: todo, standby (with --remind), won, lost, cancelled."""
-    remind_day = parse_day(remind) if remind is not None else None
+    remind_day = parse_option("--remind", parse_day, remind) if remind is not None else None
     with app.write_session() as session:
         lead = services.get_lead(session, ref)
         services.set_status(
@@ -331,22 +334,26 @@ def lead_list(
     if status is not None:
         check_status(status)
     day = today(app.tz)
+    _start, due_before = day_range_utc(day, day, app.tz)
+    # A standby lead whose reminder date has come counts as todo (SPEC §4): filter in SQL.
+    standby_due = and_(Lead.status == "standby", col(Lead.remind_at) < due_before)
     with app.session() as session:
         query = select(Lead)
         if pipeline is not None:
             query = query.where(Lead.pipeline == pipeline)
         if owner is not None:
             query = query.where(Lead.owner == owner)
-        if status in ("todo", "standby"):
-            query = query.where(col(Lead.status).in_(["todo", "standby"]))
+        if status == "todo":
+            query = query.where(or_(Lead.status == "todo", standby_due))
+        elif status == "standby":
+            query = query.where(
+                Lead.status == "standby",
+                or_(col(Lead.remind_at).is_(None), col(Lead.remind_at) >= due_before),
+            )
         elif status is not None:
             query = query.where(Lead.status == status)
         leads = session.exec(query.order_by(col(Lead.created_at).desc(), col(Lead.id))).all()
-        rows = [
-            (lead, services.effective_status(app, lead, day))
-            for lead in leads
-            if status is None or services.effective_status(app, lead, day) == status
-        ]
+        rows = [(lead, services.effective_status(app, lead, day)) for lead in leads]
     table = Table(show_edge=False)
     for column in ("Key", "Title", "Pipeline", "Step", "Owner", "Amount", "Status", "Created"):
         table.add_column(column, justify="right" if column == "Amount" else "left")
@@ -489,24 +496,19 @@ def prospect_list(app: AppContext, list_name: str | None) -> None:
 # --------------------------------------------------------------------------- todo
 
 
-def _target_label(session: Session, reminder: Reminder) -> str:
-    if reminder.lead_id is not None:
-        lead = session.get(Lead, reminder.lead_id)
-        return f"lead {lead.key} {lead.title}" if lead is not None else "lead ?"
-    prospect = session.get(Prospect, reminder.prospect_id)
-    return f"prospect {prospect.key} {prospect.name}" if prospect is not None else "prospect ?"
-
-
 @click.command("todo")
 @click.option("--member", help="Only this member's reminders.")
 @click.option("--date", "day_text", metavar="YYYY-MM-DD", help="As of this day (default today).")
 @pass_app
 def todo_command(app: AppContext, member: str | None, day_text: str | None) -> None:
     """List due reminders (and standby leads whose date has come)."""
-    day: date = parse_day(day_text) if day_text is not None else today(app.tz)
+    day: date = (
+        parse_option("--date", parse_day, day_text) if day_text is not None else today(app.tz)
+    )
     console = _console()
     with app.session() as session:
         reminders = services.due_reminders(session, app, member=member, day=day)
+        targets = services.reminder_targets(session, reminders)
         table = Table(title=f"Due by {day.isoformat()}", title_justify="left", show_edge=False)
         for column in ("Due", "Member", "Action", "On", "Note"):
             table.add_column(column)
@@ -517,7 +519,7 @@ def todo_command(app: AppContext, member: str | None, day_text: str | None) -> N
                 f"[red]{due}[/]" if late else due,
                 reminder.member,
                 reminder.action_type,
-                escape(_target_label(session, reminder)),
+                escape(targets.get(reminder.id or 0, "")),
                 escape(reminder.note) or "—",
             )
         standby = services.due_standby_leads(session, app, owner=member, day=day)
