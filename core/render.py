@@ -1,87 +1,235 @@
-"""Render any ``ReportResult`` as a Rich table, JSON or CSV. Renderers never query."""
+"""Render any ``ReportResult`` as a Rich table, JSON or CSV. Renderers never query.
+
+Generic over reports: everything is driven by the result's ``columns`` (their ``kind``), so
+a new report renders without touching this module. Rich is imported only when a table is
+drawn: ``--format json``/``csv`` (scripts, cron) do not pay for it.
+
+- table: a ``counts`` column becomes one column per action type (icon, label and colour of
+  the type), outcomes take their colour; ``percent`` columns show ``12.5 %``; counts can also
+  show each type's share of the row (``shares=True``); the totals row is the footer.
+- JSON: SPEC §6 ``{"report", "from", "to", "rows", …}`` with numbers as JSON numbers.
+- CSV: exactly one header row; nested mappings become ``actions.call``-style columns, lists
+  a JSON cell; the totals row is left out so spreadsheet sums stay right.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Mapping
-from typing import Any, Literal
+import math
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
-from salesplan.core.action_types import ActionTypeSpec
 from salesplan.core.reporting import Column, ReportResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from salesplan.core.action_types import ActionTypeSpec
 
 OutputFormat = Literal["table", "json", "csv"]
 FORMATS: tuple[OutputFormat, ...] = ("table", "json", "csv")
+NUMERIC_KINDS = ("int", "number", "money", "percent")
 
 
 def _number(value: Any) -> str:
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.2f}"
     return f"{int(value):,}" if isinstance(value, int | float) else str(value)
 
 
+def format_percent(value: float | None) -> str:
+    """A fraction as ``12.5 %`` (``—`` when undefined)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{float(value) * 100:.1f} %"
+
+
+def _counts_cell(
+    value: Mapping[str, Any], types: Mapping[str, ActionTypeSpec], shares: bool
+) -> Text:
+    from rich.text import Text
+
+    total = sum(v for v in value.values() if isinstance(v, int | float))
+    parts = []
+    for key, count in value.items():
+        if not count:
+            continue
+        spec = types.get(key)
+        label = f"{spec.icon} {key}" if spec else key
+        text = f"{label} {_number(count)}"
+        if shares and total:
+            text += f" ({count / total * 100:.0f} %)"
+        parts.append(Text(text, style=spec.color if spec else ""))
+    return Text(" · ").join(parts) if parts else Text("—", style="dim")
+
+
+def _outcomes_cell(value: Mapping[str, Any], types: Mapping[str, ActionTypeSpec]) -> Text:
+    from rich.text import Text
+
+    parts = []
+    for type_id, outcomes in value.items():
+        spec = types.get(type_id)
+        inner = []
+        for outcome_id, count in outcomes.items():
+            outcome = spec.outcome(outcome_id) if spec else None
+            label = outcome.label if outcome else outcome_id
+            inner.append(Text(f"{label} {_number(count)}", style=outcome.color if outcome else ""))
+        head = Text(f"{type_id}: ", style=spec.color if spec else "")
+        parts.append(head + Text(" · ").join(inner))
+    return Text("\n").join(parts) if parts else Text("—", style="dim")
+
+
+def _entries_cell(value: list[Any]) -> Text:
+    """A list of small mappings (e.g. per-member entries), one line each: the first value in
+    bold, then the other non-zero values."""
+    from rich.text import Text
+
+    lines = []
+    for entry in value:
+        if isinstance(entry, Mapping):
+            items = list(entry.items())
+            head = str(items[0][1]) if items else ""
+            rest = " · ".join(f"{k} {_number(v)}" for k, v in items[1:] if v not in (0, None))
+            lines.append(Text(head, style="bold") + Text(f" {rest}" if rest else ""))
+        else:
+            lines.append(Text(str(entry)))
+    return Text("\n").join(lines) if lines else Text("—", style="dim")
+
+
 def format_cell(
-    value: Any, column: Column, action_types: Mapping[str, ActionTypeSpec] | None = None
+    value: Any,
+    column: Column,
+    action_types: Mapping[str, ActionTypeSpec] | None = None,
+    *,
+    shares: bool = False,
 ) -> Text:
     """One cell as styled text: counts per action type take the type's colour."""
+    from rich.text import Text
+
     types = action_types or {}
     if value is None:
         return Text("—", style="dim")
     if column.kind == "percent":
-        return Text(f"{float(value) * 100:.1f} %")
+        return Text(format_percent(value), justify="right")
     if column.kind in ("int", "number", "money"):
         return Text(_number(value), justify="right")
     if column.kind == "counts" and isinstance(value, Mapping):
-        parts = [
-            Text(f"{types[k].icon if k in types else ''}{k} {_number(v)}",
-                 style=types[k].color if k in types else "")
-            for k, v in value.items()
-        ]
-        return Text(" ").join(parts) if parts else Text("—", style="dim")
+        return _counts_cell(value, types, shares)
     if column.kind == "outcomes" and isinstance(value, Mapping):
-        parts = []
-        for type_id, outcomes in value.items():
-            spec = types.get(type_id)
-            inner = []
-            for outcome_id, count in outcomes.items():
-                outcome = spec.outcome(outcome_id) if spec else None
-                inner.append(Text(f"{outcome_id} {_number(count)}",
-                                  style=outcome.color if outcome else ""))
-            parts.append(Text(f"{type_id}: ") + Text(", ").join(inner))
-        return Text("; ").join(parts) if parts else Text("—", style="dim")
-    if isinstance(value, Mapping | list):
+        return _outcomes_cell(value, types)
+    if isinstance(value, list):
+        return _entries_cell(value)
+    if isinstance(value, Mapping):
         return Text(json.dumps(value, ensure_ascii=False))
     return Text(str(value))
 
 
+def _count_keys(result: ReportResult, key: str) -> list[str]:
+    """Keys of a counts column in first-seen order (reports list them in configured order),
+    keeping only those with a non-zero value somewhere."""
+    seen: list[str] = []
+    nonzero: set[str] = set()
+    for source in [*result.rows, *([result.totals] if result.totals else [])]:
+        value = source.get(key)
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                if k not in seen:
+                    seen.append(k)
+                if v:
+                    nonzero.add(k)
+    return [k for k in seen if k in nonzero]
+
+
+def _count_header(key: str, types: Mapping[str, ActionTypeSpec]) -> Text:
+    from rich.text import Text
+
+    spec = types.get(key)
+    if spec is None:
+        return Text(key)
+    return Text(f"{spec.icon} {spec.label}", style=f"bold {spec.color}")
+
+
 def to_rich_table(
-    result: ReportResult, action_types: Mapping[str, ActionTypeSpec] | None = None
+    result: ReportResult,
+    action_types: Mapping[str, ActionTypeSpec] | None = None,
+    *,
+    shares: bool = False,
 ) -> Table:
-    """The result as a Rich table (title with the range, totals as a footer row)."""
+    """The result as a Rich table: title with the range and options, a ``counts`` column
+    expanded into one right-aligned column per action type (header in the type's icon and
+    colour; all-zero types left out; with ``shares`` each cell also shows its share of the
+    row), percentages as ``12.5 %``, and the totals as the footer row."""
+    from rich.table import Table
+    from rich.text import Text
+
+    types = action_types or {}
     title = result.title
     if result.start and result.end:
         title += f" · {result.start.isoformat()} → {result.end.isoformat()}"
-    table = Table(title=title, title_justify="left", show_footer=result.totals is not None)
+    if result.options:
+        shown = ", ".join(f"{k}={v}" for k, v in result.options.items() if v not in (None, ""))
+        if shown:
+            title += f" · {shown}"
+    table = Table(title=title, title_justify="left", show_footer=result.totals is not None,
+                  show_lines=any(c.kind in ("outcomes", "json") for c in result.columns))
+    cells: list[Callable[[Mapping[str, Any]], Text]] = []
+
+    def count_cell(column_key: str, key: str) -> Callable[[Mapping[str, Any]], Text]:
+        def cell(source: Mapping[str, Any]) -> Text:
+            counts = source.get(column_key)
+            if not isinstance(counts, Mapping):
+                return Text("")
+            count = counts.get(key, 0)
+            text = _number(count)
+            total = sum(v for v in counts.values() if isinstance(v, int | float))
+            if shares and total:
+                text += f" ({count / total * 100:.0f} %)"
+            return Text(text, style="" if count else "dim", justify="right")
+        return cell
+
+    def plain_cell(column: Column) -> Callable[[Mapping[str, Any]], Text]:
+        return lambda source: format_cell(source.get(column.key), column, types)
+
     for column in result.columns:
-        footer = ""
+        keys = _count_keys(result, column.key) if column.kind == "counts" else []
+        if column.kind == "counts" and keys:
+            for key in keys:
+                cell = count_cell(column.key, key)
+                footer = cell(result.totals) if result.totals is not None else ""
+                table.add_column(_count_header(key, types), footer=footer, justify="right")
+                cells.append(cell)
+            continue
+        cell = plain_cell(column)
+        footer: Any = ""
         if result.totals is not None and column.key in result.totals:
-            footer = format_cell(result.totals[column.key], column, action_types)
-        justify = "right" if column.kind in ("int", "number", "money", "percent") else "left"
-        table.add_column(column.label, footer=footer, justify=justify)
+            footer = cell(result.totals)
+        justify = "right" if column.kind in NUMERIC_KINDS else "left"
+        table.add_column(column.label, footer=footer, justify=justify,
+                         min_width=28 if column.kind in ("outcomes", "json") else None)
+        cells.append(cell)
     for row in result.rows:
-        table.add_row(*(format_cell(row.get(c.key), c, action_types) for c in result.columns))
+        table.add_row(*(cell(row) for cell in cells))
+    if not result.rows:
+        table.caption = "no rows"
     return table
 
 
+def _json_default(value: Any) -> Any:
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if callable(isoformat) else str(value)
+
+
 def to_json(result: ReportResult) -> str:
-    return json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2, default=str)
+    """SPEC §6 JSON (numbers stay numbers; dates become ISO text)."""
+    return json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2, default=_json_default)
 
 
 def _flatten(prefix: str, value: Any, into: dict[str, Any]) -> None:
@@ -89,26 +237,28 @@ def _flatten(prefix: str, value: Any, into: dict[str, Any]) -> None:
         for key, inner in value.items():
             _flatten(f"{prefix}.{key}" if prefix else str(key), inner, into)
     elif isinstance(value, list):
-        into[prefix] = json.dumps(value, ensure_ascii=False)
+        into[prefix] = json.dumps(value, ensure_ascii=False, default=_json_default)
     else:
         into[prefix] = "" if value is None else value
 
 
 def to_csv(result: ReportResult) -> str:
-    """One header row; nested counts become ``actions.call``-style columns."""
+    """One header row; nested counts become ``actions.call``-style columns, grouped under
+    their column in column order (keys first seen in later rows still join their group)."""
+    groups: dict[str, list[str]] = {column.key: [] for column in result.columns}
     flat_rows = []
-    header: list[str] = []
     for row in result.rows:
         flat: dict[str, Any] = {}
-        for column in result.columns:
-            _flatten(column.key, row.get(column.key), flat)
-        for key in row:
-            if key not in flat and not any(k.startswith(f"{key}.") for k in flat):
-                _flatten(key, row[key], flat)
-        for key in flat:
-            if key not in header:
-                header.append(key)
+        for key in [*groups, *(k for k in row if k not in groups)]:
+            if key not in row and key not in groups:
+                continue
+            part: dict[str, Any] = {}
+            _flatten(key, row.get(key), part)
+            group = groups.setdefault(key, [])
+            group.extend(k for k in part if k not in group)
+            flat.update(part)
         flat_rows.append(flat)
+    header = [name for group in groups.values() for name in group]
     if not header:
         header = [c.key for c in result.columns]
     buffer = io.StringIO()
@@ -126,7 +276,11 @@ def render_result(
 ) -> None:
     """Print a result in the chosen format (JSON and CSV go to stdout unstyled)."""
     if output_format == "table":
-        (console or Console()).print(to_rich_table(result, action_types))
+        if console is None:
+            from rich.console import Console
+
+            console = Console()
+        console.print(to_rich_table(result, action_types))
     elif output_format == "json":
         print(to_json(result))
     else:

@@ -104,3 +104,72 @@ class ReportSpec:
     summary: str = ""
     options: tuple[ReportOption, ...] = ()
     needs_range: bool = True
+    prepare: Callable[[AppContext], None] | None = None
+    """Optional: run by front ends before ``run``, outside any read transaction, to bring
+    caches (e.g. rollups) up to date. May write; must not change what ``run`` returns."""
+
+
+def option_flag(option: ReportOption) -> str:
+    """The command-line flag of an option: ``--NAME`` with underscores as dashes."""
+    return "--" + option.name.replace("_", "-")
+
+
+def option_choices(option: ReportOption, app: AppContext) -> tuple[str, ...]:
+    """The allowed values of a closed option (pipelines and members come from the config)."""
+    if option.kind == "pipeline":
+        return tuple(p.id for p in app.config.pipelines)
+    if option.kind == "member":
+        return tuple(m.id for m in app.config.members)
+    if option.kind == "choice":
+        return option.choices
+    return ()
+
+
+def convert_option(option: ReportOption, value: Any, app: AppContext) -> Any:
+    """Validate and convert one option value given as text (or already typed).
+
+    ``None``/empty gives the option's default. Dates become ``date``, ints ``int``; closed
+    options must be one of ``option_choices``. Raises ``DataError`` naming the flag.
+    """
+    from salesplan.core.errors import DataError
+
+    if value is None or value == "":
+        return option.default
+    flag = option_flag(option)
+    if option.kind == "date":
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise DataError(f"{flag}: not a date: {value!r} (use YYYY-MM-DD)") from None
+    if option.kind == "int":
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise DataError(f"{flag}: not a whole number: {value!r}") from None
+    choices = option_choices(option, app)
+    if option.kind in ("pipeline", "member", "choice") and str(value) not in choices:
+        known = ", ".join(choices) or "none"
+        what = {"pipeline": "pipeline", "member": "member"}.get(option.kind, "value")
+        raise DataError(f"{flag}: unknown {what} {value!r} (one of: {known})")
+    return str(value)
+
+
+def resolve_options(spec: ReportSpec, values: dict[str, Any], app: AppContext) -> dict[str, Any]:
+    """All of a report's options, converted, defaults filled in; unknown names and missing
+    required options are a ``DataError`` (for front ends other than the CLI, e.g. the TUI)."""
+    from salesplan.core.errors import DataError
+
+    declared = {option.name: option for option in spec.options}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        known = ", ".join(option_flag(o) for o in spec.options) or "none"
+        raise DataError(f"report {spec.name!r} has no option {unknown[0]!r} (options: {known})")
+    resolved: dict[str, Any] = {}
+    for name, option in declared.items():
+        value = convert_option(option, values.get(name), app)
+        if value is None and option.required:
+            raise DataError(f"report {spec.name!r} needs {option_flag(option)}")
+        resolved[name] = value
+    return resolved

@@ -1,9 +1,51 @@
-"""Activity report: actions, outcomes and leads per member."""
+"""Activity report: actions, outcomes and leads per member (SPEC §6 ``activity``).
+
+The SQL lives in ``salesplan.core.reports.activity`` and is imported only when the report
+runs, so loading the plugin (every CLI command does) stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from salesplan.core.manifest import PluginManifest
+from salesplan.core.markers import hookimpl
+from salesplan.core.reporting import ReportRequest, ReportResult, ReportSpec
+
+if TYPE_CHECKING:
+    from salesplan.core.context import AppContext
 
 MANIFEST = PluginManifest(
     name="activity_report",
     version="0.1.0",
     summary="Activity report: actions, outcomes and leads per member.",
 )
+
+
+def run(request: ReportRequest) -> ReportResult:
+    """One row per configured member: actions by type and outcome, leads created, managed,
+    won and amount won in the range."""
+    from salesplan.core.reports.activity import run_activity
+
+    return run_activity(request)
+
+
+def prepare(app: AppContext) -> None:
+    """Fold recent actions into the daily rollup when many are pending (own transaction)."""
+    from salesplan.core.reports.rollups import refresh_if_behind
+
+    refresh_if_behind(app)
+
+
+ACTIVITY_REPORT = ReportSpec(
+    name="activity",
+    title="Activity",
+    run=run,
+    summary="Per member: actions by type and outcome, leads created, managed and won.",
+    prepare=prepare,
+)
+
+
+@hookimpl
+def salesplan_reports() -> list[ReportSpec]:
+    return [ACTIVITY_REPORT]

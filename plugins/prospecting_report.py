@@ -1,9 +1,50 @@
-"""Prospecting report: what each prospecting list turns into."""
+"""Prospecting report: what each prospecting list turns into (SPEC §6 ``prospecting``).
+
+The SQL lives in ``salesplan.core.reports.prospecting`` and is imported only when the report
+runs, so loading the plugin stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from salesplan.core.manifest import PluginManifest
+from salesplan.core.markers import hookimpl
+from salesplan.core.reporting import ReportRequest, ReportResult, ReportSpec
+
+if TYPE_CHECKING:
+    from salesplan.core.context import AppContext
 
 MANIFEST = PluginManifest(
     name="prospecting_report",
     version="0.1.0",
     summary="Prospecting report: what each prospecting list turns into.",
 )
+
+
+def run(request: ReportRequest) -> ReportResult:
+    """One row per prospecting list: prospects worked and converted, actions, and who did it."""
+    from salesplan.core.reports.prospecting import run_prospecting
+
+    return run_prospecting(request)
+
+
+def prepare(app: AppContext) -> None:
+    """Fold recent actions into the rollups when many are pending (own transaction)."""
+    from salesplan.core.reports.rollups import refresh_if_behind
+
+    refresh_if_behind(app)
+
+
+PROSPECTING_REPORT = ReportSpec(
+    name="prospecting",
+    title="Prospecting",
+    run=run,
+    summary="Per prospecting list: prospects worked and converted, actions, and by whom.",
+    prepare=prepare,
+)
+
+
+@hookimpl
+def salesplan_reports() -> list[ReportSpec]:
+    return [PROSPECTING_REPORT]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -90,6 +90,13 @@ class Action(SQLModel, table=True):
         Index("ix_actions_member_at", "member", "at", "lead_id"),
         Index("ix_actions_lead", "lead_id", "at"),
         Index("ix_actions_prospect", "prospect_id", "at"),
+        # Covering index for report range scans (migration 0002_report_rollups).
+        Index("ix_actions_at_targets", "at", "member", "action_type", "prospect_id", "lead_id"),
+        Index(
+            "ix_actions_lead_touch", "member", "at", "lead_id",
+            sqlite_where=text("lead_id IS NOT NULL"),
+            postgresql_where=text("lead_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
