@@ -1,0 +1,59 @@
+"""Fixtures of the TUI tests: a copy of the deterministic team for each test, and a helper
+that waits until the app's workers are done (the screens load data in thread workers)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from salesplan.tui.app import SalesplanApp
+from tests.tui.snapshot_app import build_team, make_app
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests (pilot tests) in a fresh event loop; no async plugin needed."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
+
+
+@pytest.fixture(scope="session")
+def team_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The team built once per test process; tests work on copies."""
+    folder = tmp_path_factory.mktemp("team-template")
+    build_team(folder)
+    return folder
+
+
+@pytest.fixture
+def team(team_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the team in this test's folder (the working directory, so the title
+    shows ``salesplan.toml``); returns the config path."""
+    folder = tmp_path / "team"
+    shutil.copytree(team_template, folder)
+    monkeypatch.chdir(folder)
+    return folder / "salesplan.toml"
+
+
+@pytest.fixture
+def tui(team: Path) -> Callable[..., SalesplanApp]:
+    """Build the app on the team copy (call it inside the test)."""
+    return lambda **kwargs: make_app(team, **kwargs)
+
+
+async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
+    """Let messages and thread workers finish, a few times over (a worker's result may start
+    another worker)."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

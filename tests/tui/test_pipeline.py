@@ -1,0 +1,128 @@
+"""Pilot tests of the pipeline board: cards, moves, status, owner filter, pipeline switch and
+paging of a crowded column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from salesplan.core.db.models import Lead, StepChange
+from salesplan.tui.app import SalesplanApp
+from salesplan.tui.queries import PAGE_SIZE
+from salesplan.tui.screens.choose import ChoiceModal
+from salesplan.tui.screens.pipeline import PipelineScreen
+from salesplan.tui.widgets.board import MORE, BoardColumnView
+from tests.tui.conftest import settle
+
+
+def card_keys(view: BoardColumnView) -> list[str]:
+    return [o.id for o in view.options.options if o.id]
+
+
+async def open_board(app: SalesplanApp, pilot) -> PipelineScreen:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("p")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, PipelineScreen)
+    return screen
+
+
+async def test_board_cards_and_move_next_step(tui: Callable[..., SalesplanApp]) -> None:
+    app = tui()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_board(app, pilot)
+        columns = screen.columns
+        assert [c.step for c in columns] == ["Incoming", "Qualified", "Proposal", "Negotiation"]
+        # Newest first: Café Central (16th), Petit (10th); the hotel is won, so not shown.
+        assert [card_keys(c) for c in columns] == [["L5", "L1"], ["L4"], ["L2"], []]
+        assert columns[0].border_subtitle == "2 · 24 000 EUR"
+        assert screen.focused_column is columns[0]
+        await pilot.press("greater_than_sign")  # Café Central → Qualified
+        await settle(pilot)
+        assert [card_keys(c) for c in screen.columns] == [["L1"], ["L5", "L4"], ["L2"], []]
+        with app.ctx.session() as session:
+            lead = session.exec(select(Lead).where(Lead.key == "L5")).one()
+            assert lead.step == "Qualified"
+            change = session.exec(
+                select(StepChange).where(StepChange.lead_id == lead.id)
+                .order_by(StepChange.id.desc())  # type: ignore[union-attr]
+            ).first()
+            assert change is not None and change.step == "Qualified"
+            # Moved "now" on the fixed today: 10:00 in Paris = 09:00 UTC.
+            assert change.at.astimezone(UTC) == datetime(2026, 3, 18, 9, 0, tzinfo=UTC)
+
+
+async def test_move_with_picker_and_mark_won(tui: Callable[..., SalesplanApp]) -> None:
+    app = tui()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_board(app, pilot)
+        await pilot.press("right", "right")  # Proposal: Breizh Cycles
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("down", "enter")  # Proposal → Negotiation
+        await settle(pilot)
+        assert [card_keys(c) for c in screen.columns][2:] == [[], ["L2"]]
+        await pilot.press("right")
+        await pilot.press("w")
+        await settle(pilot)
+        assert [card_keys(c) for c in screen.columns][3] == []
+        with app.ctx.session() as session:
+            lead = session.exec(select(Lead).where(Lead.key == "L2")).one()
+            assert (lead.step, lead.status) == ("Negotiation", "won")
+            assert lead.closed_at is not None
+
+
+async def test_owner_filter_and_pipeline_switch(tui: Callable[..., SalesplanApp]) -> None:
+    app = tui()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_board(app, pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "down", "enter")  # Everyone, a, b, c, Dave
+        await settle(pilot)
+        assert screen.owner == "dave"
+        assert [card_keys(c) for c in screen.columns] == [["L5"], [], [], []]
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # renewal
+        await settle(pilot)
+        assert screen.pipeline == "renewal"
+        assert [c.step for c in screen.columns] == ["Due", "Contacted", "Signed"]
+        assert [card_keys(c) for c in screen.columns] == [[], [], []]  # the renewal is alice's
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("home", "enter")  # Everyone
+        await settle(pilot)
+        assert [card_keys(c) for c in screen.columns] == [["L6"], [], []]
+
+
+async def test_crowded_column_is_paged(tui: Callable[..., SalesplanApp]) -> None:
+    app = tui()
+    with app.ctx.write_session() as session:
+        for index in range(95):
+            session.add(Lead(key=f"BULK{index}", title=f"Bulk lead {index}",
+                             pipeline="acquisition", step="Negotiation", owner="alice",
+                             amount=1000, created_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        session.commit()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_board(app, pilot)
+        column = screen.columns[3]
+        assert column.total == 95
+        assert column.border_subtitle == "95 · 95 000 EUR"
+        assert len(column.cards) == PAGE_SIZE
+        assert card_keys(column)[-1] == MORE
+        column.options.focus()
+        column.options.highlighted = column.options.option_count - 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(column.cards) == 2 * PAGE_SIZE
+        column.options.highlighted = column.options.option_count - 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(column.cards) == 95
+        assert MORE not in card_keys(column)
+        assert len(set(card_keys(column))) == 95

@@ -1,0 +1,241 @@
+"""``SalesplanApp``: the manager's cockpit on one team config.
+
+The app owns the current ``AppContext`` and a fixed or real "today". Main screens are Textual
+modes (one per module, plugin screens included) so switching is instant and each keeps its
+state; a config reload bumps ``generation`` and every screen rebuilds itself from the new
+context the next time it is shown. Core errors (``SalesplanError``) become an error dialog,
+never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from salesplan.core.calendar import today as calendar_today
+from salesplan.core.calendar import utc_now
+from salesplan.core.config.loader import display_path
+from salesplan.core.context import AppContext, load_app
+from salesplan.core.errors import SalesplanError
+from salesplan.tui.commands import SalesplanCommands
+from salesplan.tui.screens.error import ErrorModal
+
+# (mode name, title, key, module, class) of the built-in screens, in menu order.
+MAIN_SCREENS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("dashboard", "Dashboard", "d", "salesplan.tui.screens.dashboard", "DashboardScreen"),
+    ("pipeline", "Pipeline", "p", "salesplan.tui.screens.pipeline", "PipelineScreen"),
+    ("prospecting", "Prospecting", "l", "salesplan.tui.screens.prospecting",
+     "ProspectingScreen"),
+    ("reports", "Reports", "r", "salesplan.tui.screens.reports", "ReportsScreen"),
+    ("planner", "Planner", "n", "salesplan.tui.screens.planner", "PlannerScreen"),
+    ("settings", "Settings", "s", "salesplan.tui.screens.settings", "SettingsScreen"),
+)
+
+
+def _screen_factory(module: str, class_name: str) -> Callable[[], Screen[Any]]:
+    """Import a screen module only when its screen is first shown (fast start-up)."""
+
+    def build() -> Screen[Any]:
+        import importlib
+
+        screen_class = getattr(importlib.import_module(module), class_name)
+        screen: Screen[Any] = screen_class()
+        return screen
+
+    return build
+
+
+class SalesplanApp(App[None]):
+    """The terminal UI of salesplan."""
+
+    CSS_PATH = "salesplan.tcss"
+    COMMANDS = App.COMMANDS | {SalesplanCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(key, f"show('{name}')", title, show=False)
+            for name, title, key, _m, _c in MAIN_SCREENS
+        ),
+        Binding("o", "switch_config", "Open config", show=False),
+        Binding("q", "soft_quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(self, app_context: AppContext, today: date | None = None) -> None:
+        super().__init__()
+        self.ctx = app_context
+        self.fixed_today = today
+        self.generation = 0
+        self.data_version = 0
+        self._plugin_modes: set[str] = set()
+        self._plugin_keys: set[str] = set()
+        for name, _title, _key, module, class_name in MAIN_SCREENS:
+            self.add_mode(name, _screen_factory(module, class_name))
+        self._add_plugin_modes()
+        self._set_title()
+
+    # -- time -------------------------------------------------------------------------------
+
+    @property
+    def today(self) -> date:
+        """The app's today: fixed (tests, snapshots) or the real day in the team timezone."""
+        return self.fixed_today or calendar_today(self.ctx.tz)
+
+    def now(self) -> datetime:
+        """When an action logged now happens: real now, or 10:00 local on a fixed today so
+        tests and snapshots never depend on the clock."""
+        if self.fixed_today is None:
+            return utc_now()
+        local = datetime.combine(self.fixed_today, time(10, 0), tzinfo=self.ctx.tz)
+        return local.astimezone(UTC)
+
+    def data_changed(self) -> None:
+        """Something was written: screens reload when they are shown again."""
+        self.data_version += 1
+
+    # -- context ----------------------------------------------------------------------------
+
+    def _set_title(self) -> None:
+        self.title = f"salesplan · {self.ctx.config.team.name}"
+        self.sub_title = display_path(self.ctx.config_path)
+
+    def _add_plugin_modes(self) -> None:
+        """A mode per plugin screen, and its key when it does not shadow a built-in one."""
+        for mode in self._plugin_modes:
+            if mode != self.current_mode:
+                self.remove_mode(mode)
+        for key in self._plugin_keys:
+            self._bindings.key_to_bindings.pop(key, None)
+        self._plugin_modes = set()
+        self._plugin_keys = set()
+        taken = {key for _n, _t, key, _m, _c in MAIN_SCREENS} | {"o", "q"}
+        for spec in self.ctx.registry.screens.values():
+            mode = f"plugin:{spec.name}"
+            if mode not in self._modes:
+                self.add_mode(mode, self._plugin_factory(spec.name))
+            self._plugin_modes.add(mode)
+            if spec.key and spec.key not in taken:
+                self._bindings.bind(spec.key, f"show('{mode}')", spec.title, show=False)
+                self._plugin_keys.add(spec.key)
+                taken.add(spec.key)
+
+    def _plugin_factory(self, name: str) -> Callable[[], Screen[Any]]:
+        def build() -> Screen[Any]:
+            spec = self.ctx.registry.screens[name]
+            try:
+                screen = spec.factory(self)
+            except SalesplanError:
+                raise
+            except Exception as exc:
+                raise SalesplanError(f"plugin screen {name!r} failed to open: {exc}") from exc
+            if not isinstance(screen, Screen):
+                raise SalesplanError(
+                    f"plugin screen {name!r} returned {type(screen).__name__}, not a Screen"
+                )
+            return screen
+
+        return build
+
+    def set_context(self, app_context: AppContext) -> None:
+        """Use another loaded config (switch or reload): every screen rebuilds from it."""
+        old = self.ctx
+        self.ctx = app_context
+        self.generation += 1
+        self._add_plugin_modes()
+        self._set_title()
+        if old is not app_context:
+            old.dispose()  # idle pooled connections; a running worker keeps its own
+        screen = self.screen
+        refresh = getattr(screen, "on_context_changed", None)
+        if refresh is not None:
+            refresh()
+
+    def reload_config(self) -> AppContext:
+        """Load the current config file again (after Settings saved it) and use it."""
+        self.set_context(load_app(self.ctx.config_path, env=self.ctx.env))
+        return self.ctx
+
+    def open_config(self, path: Path) -> None:
+        """Load another config in a worker, then switch to it (errors become a dialog)."""
+        env = self.ctx.env
+
+        def load() -> None:
+            try:
+                loaded = load_app(path, env=env)
+            except SalesplanError as exc:
+                self.call_from_thread(self.show_error, exc, "Cannot open config")
+                return
+            self.call_from_thread(self._switched, loaded)
+
+        self.run_worker(load, thread=True, exclusive=True, group="config")
+
+    def _switched(self, loaded: AppContext) -> None:
+        self.set_context(loaded)
+        self.notify(f"Opened {display_path(loaded.config_path)}", title=loaded.config.team.name)
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.switch_mode("dashboard")
+
+    def on_unmount(self) -> None:
+        self.ctx.dispose()
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def show_error(self, error: SalesplanError | str, title: str = "Error") -> None:
+        """An error dialog with a title and the core's one-line message."""
+        message = error.message if isinstance(error, SalesplanError) else str(error)
+        self.push_screen(ErrorModal(title, message))
+
+    async def run_action(self, action: Any, default_namespace: Any = None) -> bool:
+        """Every key binding and link runs through here: a ``SalesplanError`` raised by an
+        action is the user's, not a bug, so it becomes the error dialog."""
+        try:
+            return await super().run_action(action, default_namespace)
+        except SalesplanError as exc:
+            self.show_error(exc)
+            return True
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Single-letter navigation and ``q`` do nothing while a dialog is open (``ctrl+q``
+        still quits)."""
+        return not (action in ("show", "soft_quit", "switch_config") and self.screen.is_modal)
+
+    async def action_soft_quit(self) -> None:
+        await self.action_quit()
+
+    def action_show(self, name: str) -> None:
+        """Switch to a main screen (or a plugin screen ``plugin:NAME``)."""
+        if name not in self._modes:
+            self.show_error(f"no screen named {name!r}", "Unknown screen")
+            return
+        # Pushed screens (a lead file) close when the user jumps to another module.
+        while len(self.screen_stack) > 1 and not self.screen.is_modal:
+            self.pop_screen()
+        try:
+            self.switch_mode(name)
+        except SalesplanError as exc:
+            self.show_error(exc, "Cannot open screen")
+
+    def action_switch_config(self) -> None:
+        from salesplan.tui.screens.config_switcher import ConfigSwitcher
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.open_config(path)
+
+        self.push_screen(ConfigSwitcher(self.ctx.config_path), chosen)
+
+    def open_lead(self, key: str) -> None:
+        """Push the lead file of a lead (by key) over the current screen."""
+        from salesplan.tui.screens.lead_file import LeadFileScreen
+
+        self.push_screen(LeadFileScreen(key))

@@ -1,0 +1,73 @@
+"""Command palette provider: every screen (plugin ones included) and the app's actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from salesplan.tui.app import SalesplanApp
+
+
+class SalesplanCommands(Provider):
+    """Lists "Open <screen>" for each screen and the global actions, fuzzy-matched."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from salesplan.tui.app import MAIN_SCREENS
+
+        app: SalesplanApp = self.app  # type: ignore[assignment]
+        commands: list[tuple[str, Callable[[], object], str]] = []
+        for name, title, key, _module, _class in MAIN_SCREENS:
+            commands.append(
+                (f"Open {title}", partial(app.action_show, name), f"Screen ({key})")
+            )
+        for spec in app.ctx.registry.screens.values():
+            commands.append(
+                (
+                    f"Open {spec.title}",
+                    partial(app.action_show, f"plugin:{spec.name}"),
+                    spec.description or f"Screen from a plugin ({spec.name})",
+                )
+            )
+        commands += [
+            ("Switch config", app.action_switch_config, "Open another team config (o)"),
+            ("Reload config", self._reload, "Read the config file again"),
+            ("Log an action on the open lead", partial(self._screen_action, "log_action"),
+             "Lead file (a)"),
+            ("Go to today", partial(self._screen_action, "today"), "Dashboard (t)"),
+        ]
+        return commands
+
+    def _reload(self) -> None:
+        from salesplan.core.errors import SalesplanError
+
+        app: SalesplanApp = self.app  # type: ignore[assignment]
+        try:
+            app.reload_config()
+        except SalesplanError as exc:
+            app.show_error(exc, "Cannot reload config")
+        else:
+            app.notify("Config reloaded")
+
+    def _screen_action(self, action: str) -> None:
+        screen = self.app.screen
+        method = getattr(screen, f"action_{action}", None)
+        if method is None:
+            self.app.notify(f"Not available on this screen: {action.replace('_', ' ')}",
+                            severity="warning")
+            return
+        method()
+
+    async def discover(self) -> Hits:
+        for text, command, help_text in self._commands():
+            yield DiscoveryHit(text, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, command, help_text in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command, help=help_text)

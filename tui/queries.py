@@ -1,0 +1,311 @@
+"""Read-only queries the screens need and no report gives: the dashboard's day, the pipeline
+board's pages of cards, a prospecting list's prospects.
+
+Each function runs in a worker thread on its own session and returns plain dataclasses, so
+nothing lazy-loads later on the UI thread. Board columns are paged (``PAGE_SIZE`` cards and a
+count) so a pipeline with thousands of open leads stays instant.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from salesplan.core.calendar import day_range_utc, period_containing, to_local
+from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, Reminder
+
+if TYPE_CHECKING:
+    from salesplan.core.context import AppContext
+    from salesplan.core.objectives import ObjectiveProgress
+
+PAGE_SIZE = 40
+OPEN_STATUSES = ("todo", "standby")
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    """A due reminder, with what it is about."""
+
+    due: datetime
+    action_type: str
+    member: str
+    target: str
+    lead_key: str | None
+    prospect_key: str | None
+    note: str
+
+
+@dataclass
+class DashboardData:
+    """Everything the dashboard shows for one day."""
+
+    day: date
+    week_label: str
+    objectives: list[ObjectiveProgress]
+    actions_by_type: dict[str, int]
+    outcomes_by_type: dict[str, dict[str, int]]
+    created_count: int
+    created_amount: float
+    won_count: int
+    won_amount: float
+    reminders: list[ReminderRow]
+
+
+def dashboard_data(app: AppContext, day: date) -> DashboardData:
+    """The day's objectives, actions, this week's leads and the reminders due by then."""
+    from salesplan.core.objectives import compute_objectives
+
+    config = app.config
+    week = period_containing("week", day, config.team.week_starts)
+    day_start, day_end = day_range_utc(day, day, app.tz)
+    week_start, week_end = day_range_utc(week.start, week.end, app.tz)
+    with app.session() as session:
+        objectives = compute_objectives(session, app, day=day)
+        actions: dict[str, int] = {}
+        outcomes: dict[str, dict[str, int]] = defaultdict(dict)
+        rows = session.exec(
+            select(Action.action_type, Action.outcome, func.count(Action.id))
+            .where(Action.at >= day_start, Action.at < day_end)
+            .group_by(Action.action_type, Action.outcome)
+        ).all()
+        for type_id, outcome, count in rows:
+            actions[type_id] = actions.get(type_id, 0) + count
+            if outcome:
+                outcomes[type_id][outcome] = count
+        created_count, created_amount = session.exec(
+            select(func.count(Lead.id), func.coalesce(func.sum(Lead.amount), 0.0)).where(
+                Lead.created_at >= week_start, Lead.created_at < week_end
+            )
+        ).one()
+        won_count, won_amount = session.exec(
+            select(func.count(Lead.id), func.coalesce(func.sum(Lead.amount), 0.0)).where(
+                Lead.status == "won",
+                col(Lead.closed_at) >= week_start,
+                col(Lead.closed_at) < week_end,
+            )
+        ).one()
+        reminders = due_reminder_rows(session, app, day_end)
+    order = list(app.registry.action_types)
+    sorted_actions = dict(
+        sorted(actions.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+    )
+    return DashboardData(
+        day=day,
+        week_label=week.label,
+        objectives=objectives,
+        actions_by_type=sorted_actions,
+        outcomes_by_type=dict(outcomes),
+        created_count=int(created_count),
+        created_amount=float(created_amount),
+        won_count=int(won_count),
+        won_amount=float(won_amount),
+        reminders=reminders,
+    )
+
+
+def due_reminder_rows(
+    session: Session, app: AppContext, before: datetime, limit: int = 200
+) -> list[ReminderRow]:
+    """Open reminders due before ``before`` (oldest first), with their lead or prospect."""
+    query = (
+        select(Reminder, Lead.key, Lead.title, Prospect.key, Prospect.name)
+        .outerjoin(Lead, col(Lead.id) == Reminder.lead_id)
+        .outerjoin(Prospect, col(Prospect.id) == Reminder.prospect_id)
+        .where(Reminder.done == False, Reminder.due_at < before)  # noqa: E712
+        .order_by(col(Reminder.due_at), col(Reminder.id))
+        .limit(limit)
+    )
+    result = []
+    for reminder, lead_key, lead_title, prospect_key, prospect_name in session.exec(query):
+        result.append(
+            ReminderRow(
+                due=to_local(reminder.due_at, app.tz),
+                action_type=reminder.action_type,
+                member=reminder.member,
+                target=lead_title or prospect_name or "",
+                lead_key=lead_key,
+                prospect_key=prospect_key,
+                note=reminder.note,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class LeadCard:
+    """A lead as the pipeline board shows it."""
+
+    key: str
+    title: str
+    amount: float
+    owner: str
+    status: str
+    next_reminder: datetime | None
+
+
+@dataclass
+class BoardColumn:
+    """One step of the board: its first cards and how many open leads it holds."""
+
+    step: str
+    total: int
+    amount: float
+    cards: list[LeadCard] = field(default_factory=list)
+
+
+def _card_query(pipeline: str, step: str, owner: str | None) -> list[Any]:
+    conditions = [
+        Lead.pipeline == pipeline,
+        Lead.step == step,
+        col(Lead.status).in_(OPEN_STATUSES),
+    ]
+    if owner:
+        conditions.append(Lead.owner == owner)
+    return conditions
+
+
+def board_page(
+    session: Session,
+    app: AppContext,
+    *,
+    pipeline: str,
+    step: str,
+    owner: str | None,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> list[LeadCard]:
+    """A page of open leads of one step, newest first, with their next open reminder."""
+    conditions = _card_query(pipeline, step, owner)
+    leads = session.exec(
+        select(Lead)
+        .where(*conditions)
+        .order_by(col(Lead.created_at).desc(), col(Lead.id).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    ids = [lead.id for lead in leads]
+    next_due: dict[int, datetime] = {}
+    if ids:
+        for lead_id, due in session.exec(
+            select(Reminder.lead_id, func.min(Reminder.due_at))
+            .where(col(Reminder.lead_id).in_(ids), Reminder.done == False)  # noqa: E712
+            .group_by(Reminder.lead_id)
+        ):
+            if lead_id is not None and due is not None:
+                next_due[lead_id] = due
+    cards = []
+    for lead in leads:
+        candidates = [d for d in (next_due.get(lead.id or 0), lead.remind_at) if d is not None]
+        reminder = min(candidates) if candidates else None
+        cards.append(
+            LeadCard(
+                key=lead.key,
+                title=lead.title,
+                amount=lead.amount,
+                owner=lead.owner,
+                status=lead.status,
+                next_reminder=to_local(reminder, app.tz) if reminder else None,
+            )
+        )
+    return cards
+
+
+def board(
+    app: AppContext, *, pipeline: str, owner: str | None, limit: int = PAGE_SIZE
+) -> list[BoardColumn]:
+    """Every step of a pipeline: open-lead count and amount (one grouped query) and the
+    first page of cards."""
+    spec = app.config.pipeline(pipeline)
+    steps = spec.steps if spec else []
+    with app.session() as session:
+        conditions = [Lead.pipeline == pipeline, col(Lead.status).in_(OPEN_STATUSES)]
+        if owner:
+            conditions.append(Lead.owner == owner)
+        totals = {
+            step: (int(count), float(amount or 0))
+            for step, count, amount in session.exec(
+                select(Lead.step, func.count(Lead.id), func.sum(Lead.amount))
+                .where(*conditions)
+                .group_by(Lead.step)
+            )
+        }
+        columns = []
+        for step in steps:
+            total, amount = totals.get(step, (0, 0.0))
+            cards = (
+                board_page(session, app, pipeline=pipeline, step=step, owner=owner, limit=limit)
+                if total
+                else []
+            )
+            columns.append(BoardColumn(step=step, total=total, amount=amount, cards=cards))
+    return columns
+
+
+@dataclass(frozen=True)
+class ProspectRow:
+    """A prospect of a list, with whether it was converted and its last action."""
+
+    key: str
+    name: str
+    company: str
+    phone: str
+    email: str
+    owner: str
+    actions: int
+    lead_key: str | None
+
+
+def list_names(app: AppContext) -> list[str]:
+    """Every prospecting list, by name."""
+    with app.session() as session:
+        return list(
+            session.exec(select(ProspectingList.name).order_by(col(ProspectingList.name))).all()
+        )
+
+
+def prospects_of(
+    app: AppContext, list_name: str, limit: int = 500
+) -> tuple[int, list[ProspectRow]]:
+    """How many prospects a list has and the first ``limit`` of them (by name)."""
+    with app.session() as session:
+        plist = session.exec(
+            select(ProspectingList).where(ProspectingList.name == list_name)
+        ).first()
+        if plist is None:
+            return 0, []
+        total = session.exec(
+            select(func.count(Prospect.id)).where(Prospect.list_id == plist.id)
+        ).one()
+        counts = (
+            select(Action.prospect_id, func.count(Action.id).label("n"))
+            .join(Prospect, col(Prospect.id) == Action.prospect_id)
+            .where(Prospect.list_id == plist.id)
+            .group_by(Action.prospect_id)
+            .subquery()
+        )
+        rows = session.exec(
+            select(Prospect, counts.c.n, Lead.key)
+            .outerjoin(counts, counts.c.prospect_id == Prospect.id)
+            .outerjoin(Lead, Lead.prospect_id == Prospect.id)
+            .where(Prospect.list_id == plist.id)
+            .order_by(col(Prospect.name), col(Prospect.id))
+            .limit(limit)
+        ).all()
+    return int(total), [
+        ProspectRow(
+            key=p.key,
+            name=p.name,
+            company=p.company,
+            phone=p.phone,
+            email=p.email,
+            owner=p.owner or "",
+            actions=int(n or 0),
+            lead_key=lead_key,
+        )
+        for p, n, lead_key in rows
+    ]

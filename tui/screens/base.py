@@ -1,0 +1,117 @@
+"""What every main screen shares: header and footer, the context it shows, database work in
+thread workers, and rebuilding itself when the app switches or reloads its config."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.screen import Screen
+from textual.worker import Worker, get_current_worker
+
+from salesplan.core.errors import SalesplanError
+
+if TYPE_CHECKING:
+    from salesplan.core.context import AppContext
+    from salesplan.tui.app import SalesplanApp
+
+T = TypeVar("T")
+_ENGINE_LOCK = threading.Lock()
+
+
+def run_in_thread(
+    owner: Any,
+    fetch: Callable[[], T],
+    done: Callable[[T], None],
+    *,
+    group: str = "load",
+    error_title: str = "Error",
+    catch_all: bool = False,
+) -> Worker[None]:
+    """Run ``fetch`` in an exclusive thread worker of ``owner`` and hand its result to
+    ``done`` on the UI thread. A ``SalesplanError`` (or any error when ``catch_all``, for
+    plugin code) becomes the error dialog; a cancelled (superseded) run is dropped."""
+    app = owner.app
+
+    def job() -> None:
+        try:
+            with _ENGINE_LOCK:  # the engine (and schema check) is made once, by one thread
+                _ = app.ctx.engine
+            result = fetch()
+        except SalesplanError as exc:
+            app.call_from_thread(app.show_error, exc, error_title)
+            return
+        except Exception as exc:
+            if not catch_all:
+                raise
+            app.call_from_thread(app.show_error, f"{type(exc).__name__}: {exc}", error_title)
+            return
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(done, result)
+
+    worker: Worker[None] = owner.run_worker(job, thread=True, exclusive=True, group=group)
+    return worker
+
+
+class SalesplanScreen(Screen[None]):
+    """A main screen. Subclasses compose from ``self.ctx`` and load data in ``load()``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._generation = -1
+        self._data_version = -1
+        self._shown_once = False
+
+    @property
+    def sp(self) -> SalesplanApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def ctx(self) -> AppContext:
+        return self.sp.ctx
+
+    def on_mount(self) -> None:
+        self._generation = self.sp.generation
+        self._data_version = self.sp.data_version
+        # After the first refresh: tables filled before their first render keep the
+        # widths of their headers.
+        self.call_after_refresh(self.load)
+
+    def on_screen_resume(self) -> None:
+        if not self._shown_once:
+            self._shown_once = True
+            return
+        if self._generation != self.sp.generation:
+            self._data_version = self.sp.data_version
+            self.on_context_changed()
+        elif self._data_version != self.sp.data_version:
+            # Data changed elsewhere (a lead file, a dialog): show it. Closing a dialog
+            # that changed nothing does not run the queries again.
+            self._data_version = self.sp.data_version
+            self.load()
+
+    def on_context_changed(self) -> None:
+        """The app uses another config: compose again from it, then load."""
+        self._generation = self.sp.generation
+        self.run_worker(self._rebuild(), exclusive=True, group="rebuild")
+
+    async def _rebuild(self) -> None:
+        await self.recompose()
+        self.call_after_refresh(self.load)
+
+    def load(self) -> None:
+        """Fetch what the screen shows (in a worker) and display it."""
+
+    def in_thread(
+        self,
+        fetch: Callable[[], T],
+        done: Callable[[T], None],
+        *,
+        group: str = "load",
+        error_title: str = "Error",
+        catch_all: bool = False,
+    ) -> Worker[None]:
+        return run_in_thread(
+            self, fetch, done, group=group, error_title=error_title, catch_all=catch_all
+        )

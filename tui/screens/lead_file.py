@@ -1,0 +1,286 @@
+"""Lead file: fields, script answers, step history, the actions timeline (outcome colours and
+icons) and open reminders. ``a`` logs an action (rules fire; what they did is shown), ``m``
+moves the lead, ``x`` sets its status, ``escape`` goes back."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from salesplan.core import services
+from salesplan.core.calendar import to_local
+from salesplan.core.config.models import LEAD_STATUSES
+from salesplan.core.errors import DataError
+from salesplan.core.services import LeadFile, LoggedAction
+from salesplan.tui.format import money, outcome_label, short_time, status_text, type_label
+from salesplan.tui.screens.base import run_in_thread
+from salesplan.tui.screens.choose import ChoiceModal
+from salesplan.tui.screens.log_action import ActionRequest, LogActionModal
+from salesplan.tui.screens.prompt import PromptModal
+from salesplan.tui.widgets.tables import fill_table
+
+if TYPE_CHECKING:
+    from salesplan.core.context import AppContext
+    from salesplan.tui.app import SalesplanApp
+
+
+def answers_text(answers: dict[str, Any] | None) -> str:
+    if not answers:
+        return ""
+    return "\n".join(f"{k} = {_answer(v)}" for k, v in answers.items())
+
+
+def _answer(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+class LeadFileScreen(Screen[None]):
+    """Everything about one lead."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("a", "log_action", "Log action"),
+        Binding("m", "move", "Move to…"),
+        Binding("x", "status", "Status…"),
+    ]
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.file: LeadFile | None = None
+        self.last_effects: list[str] = []
+
+    @property
+    def sp(self) -> SalesplanApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def ctx(self) -> AppContext:
+        return self.sp.ctx
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lead-top"):
+            with Vertical(id="lead-fields-box", classes="box") as box:
+                box.border_title = "Lead"
+                yield Static("", id="lead-fields")
+            with Vertical(id="lead-steps-box", classes="box") as box:
+                box.border_title = "Step history"
+                steps = DataTable(id="lead-steps", cursor_type="none", show_cursor=False)
+                steps.can_focus = False
+                yield steps
+        yield Static("", id="lead-effects")
+        with Vertical(id="lead-actions-box", classes="box") as box:
+            box.border_title = "Actions"
+            yield DataTable(id="lead-actions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        ctx, key = self.ctx, self.key
+
+        def fetch() -> LeadFile:
+            with ctx.session() as session:
+                lead = services.get_lead(session, key)
+                return services.lead_file(session, ctx, lead)
+
+        run_in_thread(self, fetch, self.show_file, error_title="Cannot open the lead")
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def show_file(self, file: LeadFile) -> None:
+        self.file = file
+        ctx = self.ctx
+        tz = ctx.tz
+        lead = file.lead
+        members = {m.id: m.name for m in ctx.config.members}
+        types = ctx.registry.action_types
+        pipeline = ctx.config.pipeline(lead.pipeline)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        grid.add_row("Title", Text(lead.title, style="bold"))
+        grid.add_row("Key", lead.key)
+        grid.add_row("Pipeline", pipeline.title if pipeline else lead.pipeline)
+        grid.add_row("Step", Text(lead.step, style="bold cyan"))
+        grid.add_row("Status", status_text(file.status))
+        grid.add_row("Owner", members.get(lead.owner, lead.owner))
+        grid.add_row("Amount", money(lead.amount, ctx.config.team.currency))
+        grid.add_row("Created", short_time(to_local(lead.created_at, tz)))
+        if lead.closed_at:
+            grid.add_row("Closed", short_time(to_local(lead.closed_at, tz)))
+        if lead.remind_at:
+            grid.add_row("Remind", short_time(to_local(lead.remind_at, tz)))
+        if file.prospect is not None:
+            grid.add_row("From", f"{file.prospect.name} ({file.prospect_list or 'prospect'})")
+        for reminder in file.open_reminders:
+            grid.add_row(
+                "Reminder",
+                Text.assemble("⏰ ", type_label(reminder.action_type, types),
+                              f" {short_time(to_local(reminder.due_at, tz))} · "
+                              f"{members.get(reminder.member, reminder.member)}"),
+            )
+        questions = self._questions()
+        if file.fields:
+            grid.add_row(Text("Script answers", style="bold underline"), "")
+        for key, value in file.fields.items():
+            grid.add_row(questions.get(key, key), Text(_answer(value), style="italic"))
+        self.query_one("#lead-fields", Static).update(grid)
+        self.query_one("#lead-fields-box").border_title = f"Lead {lead.key}"
+        fill_table(self.query_one("#lead-steps", DataTable), ["Entered", "Step"],
+                   [[short_time(to_local(c.at, tz)), c.step] for c in file.steps])
+        timeline = sorted([*file.prospect_actions, *file.actions],
+                          key=lambda action: (action.at, action.id or 0), reverse=True)
+        rows: list[list[str | Text]] = [
+            [
+                short_time(to_local(action.at, tz)),
+                type_label(action.action_type, types),
+                outcome_label(action.action_type, action.outcome, types),
+                members.get(action.member, action.member),
+                action.note,
+                answers_text(action.answers),
+            ]
+            for action in timeline
+        ] or [[Text("No action yet — press a to log one", style="dim"), "", "", "", "", ""]]
+        fill_table(self.query_one("#lead-actions", DataTable),
+                   ["When", "Action", "Outcome", "Who", "Note", "Answers"], rows)
+        self._show_effects()
+
+    def _questions(self) -> dict[str, str]:
+        return {q.id: q.text for s in self.ctx.config.scripts for q in s.questions}
+
+    def _show_effects(self) -> None:
+        effects = self.query_one("#lead-effects", Static)
+        if self.last_effects:
+            effects.update("⚡ " + " · ".join(self.last_effects))
+            effects.display = True
+        else:
+            effects.display = False
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_log_action(self) -> None:
+        file = self.file
+        if file is None:
+            return
+        modal = LogActionModal(
+            target=f"“{file.lead.title}”",
+            config=self.ctx.config,
+            action_types=self.ctx.registry.action_types,
+            member=file.lead.owner,
+            answers=file.fields,
+        )
+        self.app.push_screen(modal, self.record)
+
+    def record(self, request: ActionRequest | None) -> None:
+        if request is None:
+            return
+        ctx, key, at = self.ctx, self.key, self.sp.now()
+
+        def write() -> LoggedAction:
+            return services.record_action(
+                ctx,
+                action_type=request.action_type,
+                member=request.member,
+                lead=key,
+                outcome=request.outcome,
+                at=at,
+                note=request.note,
+                answers=request.answers or None,
+            )
+
+        run_in_thread(self, write, self.logged, group="write",
+                      error_title="Cannot log the action")
+
+    def logged(self, logged: LoggedAction) -> None:
+        self.sp.data_changed()
+        spec = self.ctx.registry.action_types.get(logged.action.action_type)
+        label = spec.label if spec else logged.action.action_type
+        self.last_effects = [f"{label} logged", *logged.effects]
+        self.notify(" · ".join(self.last_effects), title="Action logged")
+        for warning in logged.warnings:
+            self.notify(warning, severity="warning", timeout=8)
+        self.load()
+
+    def action_move(self) -> None:
+        file = self.file
+        if file is None:
+            return
+        pipeline = self.ctx.config.pipeline(file.lead.pipeline)
+        steps = pipeline.steps if pipeline else []
+
+        def chosen(step: str | None) -> None:
+            if step and step != file.lead.step:
+                self._write(lambda s, lead, at: services.move_lead(
+                    s, self.ctx, lead=lead, step=step, at=at), f"moved to {step}")
+
+        self.app.push_screen(ChoiceModal("Move to step", [(s, s) for s in steps],
+                                         file.lead.step), chosen)
+
+    def action_status(self) -> None:
+        file = self.file
+        if file is None:
+            return
+
+        def chosen(status: str | None) -> None:
+            if not status:
+                return
+            if status == "standby":
+                self._ask_standby()
+                return
+            self._write(lambda s, lead, at: services.set_status(
+                s, self.ctx, lead=lead, status=status, at=at), f"status {status}")
+
+        self.app.push_screen(
+            ChoiceModal("Status", [(s, s) for s in LEAD_STATUSES], file.lead.status), chosen
+        )
+
+    def _ask_standby(self) -> None:
+        today: date = self.sp.today
+
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                day = date.fromisoformat(text.strip())
+            except ValueError:
+                self.sp.show_error(DataError(f"not a date: {text!r} (use YYYY-MM-DD)"))
+                return
+            self._write(lambda s, lead, at: services.set_status(
+                s, self.ctx, lead=lead, status="standby", remind_at=day, at=at),
+                f"standby until {day.isoformat()}")
+
+        self.app.push_screen(
+            PromptModal("Remind on (YYYY-MM-DD)", (today + timedelta(days=7)).isoformat()),
+            chosen,
+        )
+
+    def _write(self, change: Any, what: str) -> None:
+        ctx, key, at = self.ctx, self.key, self.sp.now()
+
+        def write() -> str:
+            with ctx.write_session() as session:
+                lead = services.get_lead(session, key)
+                change(session, lead, at)
+                session.commit()
+            return what
+
+        def done(message: str) -> None:
+            self.sp.data_changed()
+            self.last_effects = [message]
+            self.notify(message)
+            self.load()
+
+        run_in_thread(self, write, done, group="write", error_title="Cannot change the lead")

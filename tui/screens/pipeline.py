@@ -1,0 +1,266 @@
+"""Pipeline board: one column per step of the current pipeline, open leads as cards.
+
+``←``/``→`` go from column to column, ``enter`` opens the lead file, ``>``/``<`` move the lead
+to the next/previous step, ``m`` picks a step, ``w`` marks it won, ``s`` sets any status,
+``f`` filters by owner, ``v`` switches pipeline. Columns are paged (see ``queries.board``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Footer, Header, Label, OptionList
+
+from salesplan.core import services
+from salesplan.core.config.models import LEAD_STATUSES
+from salesplan.core.errors import DataError
+from salesplan.tui.queries import BoardColumn, LeadCard, board, board_page
+from salesplan.tui.screens.base import SalesplanScreen
+from salesplan.tui.screens.choose import ChoiceModal
+from salesplan.tui.screens.prompt import PromptModal
+from salesplan.tui.widgets.board import BoardColumnView
+from salesplan.tui.widgets.navbar import NavBar
+
+
+class PipelineScreen(SalesplanScreen):
+    """The board of the current pipeline."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "column(-1)", "◀ Column", show=False),
+        Binding("right", "column(1)", "Column ▶", show=False),
+        Binding("greater_than_sign,shift+right", "shift_step(1)", "Next step"),
+        Binding("less_than_sign,shift+left", "shift_step(-1)", "Prev step"),
+        Binding("m", "move", "Move to…"),
+        Binding("w", "set_status('won')", "Won"),
+        Binding("x", "status", "Status…"),
+        Binding("f", "filter_owner", "Owner"),
+        Binding("v", "switch_pipeline", "Pipeline"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pipeline: str | None = None
+        self.owner: str | None = None
+
+    def compose(self) -> ComposeResult:
+        if self.pipeline is None or self.ctx.config.pipeline(self.pipeline) is None:
+            self.pipeline = self.ctx.config.pipelines[0].id if self.ctx.config.pipelines else ""
+        if self.owner and self.ctx.config.member(self.owner) is None:
+            self.owner = None
+        yield Header()
+        yield NavBar("pipeline")
+        with Horizontal(classes="bar"):
+            yield Label("", id="pipeline-name")
+            yield Label("", id="owner-filter")
+            yield Label("v pipeline · f owner · enter open · < > move", classes="hint")
+        spec = self.ctx.config.pipeline(self.pipeline) if self.pipeline else None
+        with Horizontal(id="board"):
+            for index, step in enumerate(spec.steps if spec else []):
+                yield BoardColumnView(step, index)
+        yield Footer()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    @property
+    def columns(self) -> list[BoardColumnView]:
+        return list(self.query(BoardColumnView))
+
+    def _labels(self) -> None:
+        spec = self.ctx.config.pipeline(self.pipeline or "")
+        self.query_one("#pipeline-name", Label).update(
+            f"[b]{spec.title if spec else 'No pipeline'}[/b]"
+        )
+        member = self.ctx.config.member(self.owner) if self.owner else None
+        self.query_one("#owner-filter", Label).update(
+            f"owner: [b]{member.name if member else 'everyone'}[/b]"
+        )
+
+    def load(self) -> None:
+        self._labels()
+        if not self.pipeline:
+            return
+        ctx, pipeline, owner = self.ctx, self.pipeline, self.owner
+        self.in_thread(lambda: board(ctx, pipeline=pipeline, owner=owner), self.show_board,
+                       error_title="Cannot load the pipeline")
+
+    def show_board(self, data: list[BoardColumn]) -> None:
+        owners = {m.id: m.name for m in self.ctx.config.members}
+        currency = self.ctx.config.team.currency
+        focused = self.focused_column
+        for view, column in zip(self.columns, data, strict=False):
+            highlight = view.options.highlighted if view is focused else None
+            view.show(column, owners, currency, highlight)
+        if focused is None and self.columns:
+            focused = next((v for v in self.columns if v.cards), self.columns[0])
+            focused.options.focus()
+        if focused is not None and focused.cards and focused.options.highlighted is None:
+            focused.options.highlighted = 0
+
+    def on_board_column_view_load_more(self, event: BoardColumnView.LoadMore) -> None:
+        view = event.column
+        ctx, pipeline, owner, offset = self.ctx, self.pipeline or "", self.owner, len(view.cards)
+
+        def fetch() -> list[LeadCard]:
+            with ctx.session() as session:
+                return board_page(session, ctx, pipeline=pipeline, step=view.step, owner=owner,
+                                  offset=offset)
+
+        owners = {m.id: m.name for m in self.ctx.config.members}
+        self.in_thread(fetch, lambda cards: view.extend(cards, owners, ctx.config.team.currency),
+                       group=f"more-{view.index}")
+
+    # -- navigation -------------------------------------------------------------------------
+
+    @property
+    def focused_column(self) -> BoardColumnView | None:
+        focused = self.focused
+        if isinstance(focused, OptionList) and isinstance(focused.parent, BoardColumnView):
+            return focused.parent
+        return None
+
+    def action_column(self, delta: int) -> None:
+        columns = self.columns
+        if not columns:
+            return
+        current = self.focused_column
+        index = 0 if current is None else (current.index + delta) % len(columns)
+        target = columns[index].options
+        target.focus()
+        if target.highlighted is None and target.option_count:
+            target.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and not event.option.id.startswith("__"):
+            self.sp.open_lead(event.option.id)
+
+    # -- moves ------------------------------------------------------------------------------
+
+    def _selected(self) -> LeadCard | None:
+        column = self.focused_column
+        card = column.selected_card if column else None
+        if card is None:
+            self.notify("Select a lead first", severity="warning")
+        return card
+
+    def action_shift_step(self, delta: int) -> None:
+        column = self.focused_column
+        card = self._selected()
+        if column is None or card is None:
+            return
+        steps = [c.step for c in self.columns]
+        index = column.index + delta
+        if not 0 <= index < len(steps):
+            self.notify("No step that way", severity="warning")
+            return
+        self.move_to(card, steps[index])
+
+    def action_move(self) -> None:
+        card = self._selected()
+        column = self.focused_column
+        if card is None or column is None:
+            return
+        choices = [(c.step, c.step) for c in self.columns]
+
+        def chosen(step: str | None) -> None:
+            if step and step != column.step:
+                self.move_to(card, step)
+
+        self.app.push_screen(ChoiceModal(f"Move “{card.title}” to", choices, column.step),
+                             chosen)
+
+    def move_to(self, card: LeadCard, step: str) -> None:
+        ctx, at = self.ctx, self.sp.now()
+
+        def write() -> str:
+            with ctx.write_session() as session:
+                lead = services.get_lead(session, card.key)
+                services.move_lead(session, ctx, lead=lead, step=step, at=at)
+                session.commit()
+            return step
+
+        self.in_thread(write, self._moved(card, f"moved to {step}"), group="write",
+                       error_title="Cannot move the lead")
+
+    def _moved(self, card: LeadCard, what: str) -> Callable[[object], None]:
+        def done(_result: object) -> None:
+            self.sp.data_changed()
+            self.notify(f"{card.title}: {what}")
+            self.load()
+
+        return done
+
+    def action_status(self) -> None:
+        card = self._selected()
+        if card is None:
+            return
+        choices = [(s, s) for s in LEAD_STATUSES]
+
+        def chosen(status: str | None) -> None:
+            if status:
+                self.action_set_status(status, card)
+
+        self.app.push_screen(ChoiceModal(f"Status of “{card.title}”", choices, card.status),
+                             chosen)
+
+    def action_set_status(self, status: str, card: LeadCard | None = None) -> None:
+        card = card or self._selected()
+        if card is None:
+            return
+        if status != "standby":
+            self._write_status(card, status, None)
+            return
+        default = (self.sp.today + timedelta(days=7)).isoformat()
+
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                day = date.fromisoformat(text.strip())
+            except ValueError:
+                self.sp.show_error(DataError(f"not a date: {text!r} (use YYYY-MM-DD)"))
+                return
+            self._write_status(card, "standby", day)
+
+        self.app.push_screen(PromptModal("Remind on (YYYY-MM-DD)", default), chosen)
+
+    def _write_status(self, card: LeadCard, status: str, remind: date | None) -> None:
+        ctx, at = self.ctx, self.sp.now()
+
+        def write() -> None:
+            with ctx.write_session() as session:
+                lead = services.get_lead(session, card.key)
+                services.set_status(session, ctx, lead=lead, status=status, remind_at=remind,
+                                    at=at)
+                session.commit()
+
+        self.in_thread(write, self._moved(card, f"status {status}"), group="write",
+                       error_title="Cannot change the status")
+
+    # -- filters ----------------------------------------------------------------------------
+
+    def action_filter_owner(self) -> None:
+        choices = [("", "Everyone")] + [(m.id, m.name) for m in self.ctx.config.members]
+
+        def chosen(owner: str | None) -> None:
+            if owner is None:
+                return
+            self.owner = owner or None
+            self.load()
+
+        self.app.push_screen(ChoiceModal("Show the leads of", choices, self.owner or ""),
+                             chosen)
+
+    def action_switch_pipeline(self) -> None:
+        choices = [(p.id, p.title) for p in self.ctx.config.pipelines]
+
+        def chosen(pipeline: str | None) -> None:
+            if pipeline and pipeline != self.pipeline:
+                self.pipeline = pipeline
+                self.run_worker(self._rebuild(), exclusive=True, group="rebuild")
+
+        self.app.push_screen(ChoiceModal("Pipeline", choices, self.pipeline), chosen)

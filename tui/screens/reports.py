@@ -1,0 +1,282 @@
+"""Reports: every enabled report (third-party ones included) with its options and a date-range
+picker; the result as a table and, when it has chart series, a plotext chart. Changing the
+range or an option runs the report again in a worker (the previous run is cancelled).
+``[``/``]`` shift the range by its own length, ``e`` exports the result to CSV."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
+
+from salesplan.core.config.writer import atomic_write_text
+from salesplan.core.errors import DataError, SalesplanError
+from salesplan.core.render import to_csv
+from salesplan.core.reporting import ReportOption, ReportResult, ReportSpec, option_choices
+from salesplan.tui.reports import RANGE_PRESETS, preset_range, run_report
+from salesplan.tui.screens.base import SalesplanScreen
+from salesplan.tui.screens.prompt import PromptModal
+from salesplan.tui.widgets.chart import ReportChart
+from salesplan.tui.widgets.navbar import NavBar
+from salesplan.tui.widgets.result_table import ResultTable
+
+CUSTOM = "custom"
+
+
+def option_widget(option: ReportOption, app: Any) -> Input | Select[str]:
+    """The form control of a report option (id ``opt-<name>``)."""
+    widget_id = f"opt-{option.name}"
+    choices = option_choices(option, app)
+    if choices:
+        default: Any = option.default if option.default in choices else Select.NULL
+        if default is Select.NULL and option.required:
+            default = choices[0]
+        return Select([(c, c) for c in choices], value=default, id=widget_id,
+                      allow_blank=not option.required,
+                      prompt=option.name.replace("_", " "))
+    value = "" if option.default is None else str(option.default)
+    kind = "integer" if option.kind == "int" else "text"
+    placeholder = "YYYY-MM-DD" if option.kind == "date" else option.name.replace("_", " ")
+    return Input(value, type=kind, id=widget_id, placeholder=placeholder,
+                 tooltip=option.help or None)
+
+
+class ReportsScreen(SalesplanScreen):
+    """Pick a report, a range and options; read the table and the chart."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "shift_range(-1)", "◀ Range"),
+        Binding("right_square_bracket", "shift_range(1)", "Range ▶"),
+        Binding("ctrl+r", "run", "Run"),
+        Binding("e", "export", "Export CSV"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: str | None = None
+        self.preset = "month"
+        self.start: date | None = None
+        self.end: date | None = None
+        self.result: ReportResult | None = None
+
+    def compose(self) -> ComposeResult:
+        reports = self.ctx.registry.reports
+        if self.report not in reports:
+            self.report = next(iter(reports), None)
+        if self.start is None or self.end is None:
+            self.start, self.end = preset_range(self.preset, self.sp.today,
+                                                self.ctx.config.team.week_starts)
+        yield Header()
+        yield NavBar("reports")
+        with Horizontal():
+            with Vertical(id="report-list-box", classes="box") as box:
+                box.border_title = "Reports"
+                yield OptionList(
+                    *(Option(Text.assemble((spec.title, "bold"), "\n", (spec.name, "dim")),
+                             id=spec.name)
+                      for spec in reports.values()),
+                    id="report-list",
+                )
+            with Vertical(id="report-main"):
+                with Horizontal(id="report-form", classes="form-row"):
+                    yield Select([(label, key) for key, label in RANGE_PRESETS]
+                                 + [("Custom", CUSTOM)], value=self.preset, allow_blank=False,
+                                 id="range-preset")
+                    yield Input(self.start.isoformat(), id="range-from",
+                                placeholder="from YYYY-MM-DD")
+                    yield Input(self.end.isoformat(), id="range-to",
+                                placeholder="to YYYY-MM-DD")
+                    yield Horizontal(id="report-options", classes="form-row")
+                yield Label("", id="report-summary", classes="hint")
+                with Vertical(id="report-result-box", classes="box") as box:
+                    box.border_title = "Result"
+                    yield ResultTable(id="report-table")
+                yield ReportChart(id="report-chart")
+        yield Footer()
+
+    @property
+    def spec(self) -> ReportSpec | None:
+        return self.ctx.registry.reports.get(self.report or "")
+
+    async def on_mount(self) -> None:
+        listing = self.query_one("#report-list", OptionList)
+        names = list(self.ctx.registry.reports)
+        if self.report in names:
+            with self.prevent(OptionList.OptionHighlighted):
+                listing.highlighted = names.index(self.report)
+        await self._show_options()
+
+    def on_context_changed(self) -> None:
+        self.result = None
+        super().on_context_changed()
+
+    async def _rebuild(self) -> None:
+        await self.recompose()
+        await self.on_mount()  # highlights the report and builds its options
+        self.call_after_refresh(self.load)
+
+    # -- the form ---------------------------------------------------------------------------
+
+    async def _show_options(self) -> None:
+        box = self.query_one("#report-options", Horizontal)
+        await box.remove_children()
+        spec = self.spec
+        if spec is None:
+            return
+        self.query_one("#report-summary", Label).update(spec.summary)
+        with self.prevent(Select.Changed):
+            await box.mount_all([option_widget(option, self.ctx) for option in spec.options])
+
+    def option_values(self) -> dict[str, Any]:
+        spec = self.spec
+        values: dict[str, Any] = {}
+        for option in spec.options if spec else ():
+            widget = self.query_one(f"#opt-{option.name}")
+            if isinstance(widget, Select):
+                values[option.name] = None if widget.value is Select.NULL else widget.value
+            elif isinstance(widget, Input):
+                values[option.name] = widget.value.strip() or None
+        return values
+
+    def _read_range(self) -> tuple[date, date]:
+        texts = [self.query_one(f"#range-{end}", Input).value.strip() for end in ("from", "to")]
+        try:
+            start, end = (date.fromisoformat(text) for text in texts)
+        except ValueError:
+            raise DataError(f"not a date range: {texts[0]!r} → {texts[1]!r} (use YYYY-MM-DD)"
+                            ) from None
+        return start, end
+
+    def _set_range(self, start: date, end: date) -> None:
+        self.start, self.end = start, end
+        with self.prevent(Input.Changed):
+            self.query_one("#range-from", Input).value = start.isoformat()
+            self.query_one("#range-to", Input).value = end.isoformat()
+
+    async def on_option_list_option_highlighted(
+        self, event: OptionList.OptionHighlighted
+    ) -> None:
+        if event.option.id and event.option.id != self.report:
+            self.report = event.option.id
+            self.result = None
+            await self._show_options()
+            self.load()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "range-preset":
+            if event.value == CUSTOM or event.value == self.preset:
+                return
+            self.preset = str(event.value)
+            self._set_range(*preset_range(self.preset, self.sp.today,
+                                          self.ctx.config.team.week_starts))
+            self.load()
+        elif (event.select.id or "").startswith("opt-"):
+            self.load()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id in ("range-from", "range-to"):
+            self._mark_custom()
+        self.load()
+
+    def _mark_custom(self) -> None:
+        self.preset = CUSTOM
+        with self.prevent(Select.Changed):
+            self.query_one("#range-preset", Select).value = CUSTOM
+
+    # -- running ----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        spec = self.spec
+        if spec is None:
+            self.query_one("#report-summary", Label).update("No report is enabled")
+            return
+        try:
+            start, end = self._read_range()
+            options = self.option_values()
+        except SalesplanError as exc:
+            self.sp.show_error(exc, "Bad report range")
+            return
+        self.start, self.end = start, end
+        ctx, name = self.ctx, spec.name
+        self.query_one("#report-result-box").border_title = f"{spec.title} · running…"
+        self.in_thread(lambda: run_report(ctx, name, start, end, options), self.show_result,
+                       error_title=f"Report {spec.title} failed", catch_all=True)
+
+    def show_result(self, result: ReportResult) -> None:
+        self.result = result
+        box = self.query_one("#report-result-box")
+        span = ""
+        if result.start and result.end:
+            span = f" · {result.start.isoformat()} → {result.end.isoformat()}"
+        box.border_title = f"{result.title}{span}"
+        count = len(result.rows)
+        box.border_subtitle = f"{count} row" if count == 1 else f"{count} rows"
+        self.query_one("#report-table", ResultTable).show(
+            result, self.ctx.registry.action_types
+        )
+        chart = self.query_one("#report-chart", ReportChart)
+        if result.series:
+            chart.add_class("visible")
+            chart.draw(result.title, result.series)
+        else:
+            chart.remove_class("visible")
+
+    def action_run(self) -> None:
+        self.load()
+
+    def action_shift_range(self, direction: int) -> None:
+        start, end = self.start or self.sp.today, self.end or self.sp.today
+        length = (end - start).days + 1
+        if self.preset in ("month", "last_month"):
+            if direction < 0:
+                new_end = start - timedelta(days=1)
+                new_start = new_end.replace(day=1)
+            else:
+                new_start = end + timedelta(days=1)
+                following = (new_start.replace(day=28) + timedelta(days=4)).replace(day=1)
+                new_end = following - timedelta(days=1)
+        else:
+            new_start = start + timedelta(days=direction * length)
+            new_end = end + timedelta(days=direction * length)
+        self._set_range(new_start, new_end)
+        if self.preset not in ("month", "last_month"):
+            self._mark_custom()
+        self.load()
+
+    # -- export -----------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        result = self.result
+        if result is None:
+            self.notify("Run a report first", severity="warning")
+            return
+        span = f"-{result.start.isoformat()}-{result.end.isoformat()}" if result.start and \
+            result.end else ""
+        default = self.ctx.config_path.parent / f"{result.report}{span}.csv"
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            path = Path(text).expanduser()
+            if not path.is_absolute():
+                path = self.ctx.config_path.parent / path
+            try:
+                if not path.parent.is_dir():
+                    raise DataError(f"{path.parent}: folder does not exist")
+                atomic_write_text(path, to_csv(result))
+            except OSError as exc:
+                self.sp.show_error(f"{path}: cannot write: {exc.strerror}", "Export failed")
+                return
+            except SalesplanError as exc:
+                self.sp.show_error(exc, "Export failed")
+                return
+            self.notify(f"Exported {len(result.rows)} rows to {path}", title="CSV")
+
+        self.app.push_screen(PromptModal("Export to CSV file", str(default)), chosen)

@@ -1,0 +1,51 @@
+"""A ``ReportResult`` as a DataTable: cells styled by the core's ``format_cell`` (so the TUI
+and the CLI agree), the totals row last."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from salesplan.core.action_types import ActionTypeSpec
+from salesplan.core.render import format_cell
+from salesplan.core.reporting import Column, ReportResult
+from salesplan.tui.widgets.tables import fill_table
+
+
+class ResultTable(DataTable[Text]):
+    """Shows any report result; rows are keyed by their index."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.result: ReportResult | None = None
+
+    def show(
+        self, result: ReportResult, action_types: Mapping[str, ActionTypeSpec] | None = None
+    ) -> None:
+        self.result = result
+        columns = list(result.columns) or [
+            Column(key=key, label=key) for key in (result.rows[0] if result.rows else {})
+        ]
+        rows: list[list[str | Text]] = [
+            [format_cell(row.get(c.key), c, action_types) for c in columns]
+            for row in result.rows
+        ]
+        keys: list[str | None] = [str(index) for index in range(len(rows))]
+        if result.totals is not None and columns:
+            cells: list[str | Text] = [
+                format_cell(result.totals.get(c.key), c, action_types)
+                if c.key in result.totals else Text("")
+                for c in columns
+            ]
+            cells[0] = Text("Total")
+            for cell in cells:
+                if isinstance(cell, Text):
+                    cell.stylize("bold")
+            rows.append(cells)
+            keys.append("totals")
+        if not result.rows and columns:
+            rows.append([Text("no rows", style="dim"), *[Text("")] * (len(columns) - 1)])
+            keys.append(None)
+        fill_table(self, [Text(c.label, style="bold") for c in columns], rows, keys)

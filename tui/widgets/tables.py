@@ -1,0 +1,42 @@
+"""Filling a DataTable in one go, with column widths measured from the data.
+
+Textual measures auto-width columns when the table is next idle; a table that renders in
+between keeps a header cached at the labels' widths. Measuring here and giving each column
+its width makes the first render the right one (and the snapshots stable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+Cell = str | Text
+MAX_WIDTH = 60
+
+
+def cell_width(cell: object) -> int:
+    """The widest line of a cell, in terminal cells."""
+    text = cell if isinstance(cell, Text) else Text(str(cell))
+    return max((line.cell_len for line in text.split("\n")), default=0)
+
+
+def fill_table(
+    table: DataTable,  # type: ignore[type-arg]
+    columns: Sequence[Cell],
+    rows: Sequence[Sequence[Cell]],
+    keys: Sequence[str | None] | None = None,
+    max_width: int = MAX_WIDTH,
+) -> None:
+    """Replace the table's columns and rows; long cells wrap (rows have auto height)."""
+    widths = [cell_width(label) for label in columns]
+    for row in rows:
+        for index, cell in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], cell_width(cell))
+    table.clear(columns=True)
+    for label, width in zip(columns, widths, strict=True):
+        table.add_column(label, width=min(width, max_width))
+    for index, row in enumerate(rows):
+        key = keys[index] if keys is not None else None
+        table.add_row(*row, key=key, height=None)
