@@ -1,0 +1,42 @@
+"""``salesplan import DIR`` and ``salesplan export DIR``: the data folder (SPEC §5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from salesplan.core.cli.context import pass_app
+from salesplan.core.context import AppContext
+from salesplan.core.dataio import export_folder, import_folder
+from salesplan.core.dataio.progress import Progress
+
+
+@click.command("import")
+@click.argument("folder", type=click.Path(path_type=Path))
+@pass_app
+def import_command(app: AppContext, folder: Path) -> None:
+    """Import a data folder (prospects.csv, leads.csv, step_changes.csv, actions.csv).
+
+    One transaction: the first bad row stops the import with file:line and nothing is
+    written. No rules or notifications fire for imported history.
+    """
+    summary = import_folder(app, folder, progress=Progress.for_terminal)
+    click.echo(
+        f"Imported from {folder}: {summary.prospects} prospects ({summary.lists} new lists), "
+        f"{summary.leads} leads, {summary.step_changes} step changes, "
+        f"{summary.actions} actions."
+    )
+
+
+@click.command("export")
+@click.argument("folder", type=click.Path(path_type=Path))
+@pass_app
+def export_command(app: AppContext, folder: Path) -> None:
+    """Export the base to a data folder of CSV files (timestamps in the team timezone)."""
+    summary = export_folder(app, folder)
+    parts = ", ".join(f"{name} {count}" for name, count in summary.counts.items())
+    click.echo(f"Exported to {folder}: {parts}.")
+
+
+COMMANDS: dict[str, click.Command] = {"import": import_command, "export": export_command}

@@ -1,0 +1,69 @@
+"""``salesplan demo``: build (or reuse) the demo team and open the terminal UI on it."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+
+from salesplan.core.cli.context import get_state
+from salesplan.core.demo.build import DEFAULT_DIR, build_demo
+from salesplan.core.demo.generator import SIZES
+
+
+@click.command("demo")
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=DEFAULT_DIR,
+              show_default=True, help="Folder for the demo config and its SQLite base.")
+@click.option("--reset", is_flag=True, help="Rebuild the demo even if one is there.")
+@click.option("--no-tui", is_flag=True, help="Only build; print what to try.")
+@click.option("--size", type=click.Choice(list(SIZES)), default="small", show_default=True,
+              help="small: 8 people, six months; large: team-year scale for benchmarks.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Same seed and same day, same demo.")
+@click.option("--today", "today_text", metavar="YYYY-MM-DD", hidden=True,
+              help="Pretend today is this day (tests).")
+def demo_command(folder: Path, reset: bool, no_tui: bool, size: str, seed: int,
+                 today_text: str | None) -> None:
+    """Build a realistic demo team with months of history and open it."""
+    from salesplan.core.calendar import parse_day
+
+    today: date | None = parse_day(today_text) if today_text else None
+    started = time.monotonic()
+    if not reset and (folder / "salesplan.toml").is_file() and (folder / "demo.db").is_file():
+        click.echo(f"Demo already built in {folder}, use --reset to rebuild.")
+    else:
+        click.echo(f"Building the {size} demo team in {folder} …", err=True)
+    result = build_demo(folder, size=size, seed=seed, today=today, reset=reset)
+    if result.built:
+        counts = result.counts
+        click.echo(
+            f"Demo built in {folder} in {time.monotonic() - started:.1f} s: "
+            f"{counts['prospects']} prospects, {counts['leads']} leads, "
+            f"{counts['actions']} actions, {counts['reminders']} open reminders."
+        )
+    config = result.config_path
+    if not no_tui:
+        from salesplan.core.cli.main import _load_core_command
+
+        tui = _load_core_command("tui")
+        if tui is not None:
+            state = get_state()
+            state.close()
+            state.config_option = str(config)
+            state._app = None
+            click.get_current_context().invoke(tui)
+            return
+    click.echo(
+        "Try:\n"
+        f"  salesplan --config {config} tui\n"
+        f"  salesplan --config {config} todo\n"
+        f"  salesplan --config {config} lead list\n"
+        f"  salesplan --config {config} reports\n"
+        f"  salesplan --config {config} report activity\n"
+        f"  salesplan --config {config} export {folder / 'export'}"
+    )
+
+
+COMMANDS: dict[str, click.Command] = {"demo": demo_command}

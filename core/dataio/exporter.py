@@ -1,0 +1,150 @@
+"""``salesplan export DIR``: write the base as a data folder (SPEC §5).
+
+All four files are always written (a header alone when empty), read in one transaction so they
+agree with each other. Order is stable: prospects, leads and actions by their integer id (the
+order they were created or imported in, so a folder imported into an empty base comes back in
+its own order); step changes by lead id, then time, then id. Each file is written to a
+temporary name and renamed, so a failed export never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Select, select
+from sqlalchemy.orm import aliased
+
+from salesplan.core.context import AppContext
+from salesplan.core.dataio.formats import (
+    ACTION_COLUMNS,
+    ACTIONS_FILE,
+    LEAD_COLUMNS,
+    LEADS_FILE,
+    PROSPECT_COLUMNS,
+    PROSPECTS_FILE,
+    STEP_CHANGE_COLUMNS,
+    STEP_CHANGES_FILE,
+    format_amount,
+    format_timestamp,
+)
+from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, StepChange
+from salesplan.core.errors import DataError
+
+FETCH_ROWS = 20_000
+
+
+@dataclass
+class ExportSummary:
+    """Rows written per file."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _prospects_query() -> Select[Any]:
+    p, lst, lead = Prospect.__table__, ProspectingList.__table__, Lead.__table__  # type: ignore[attr-defined]
+    return (
+        select(p.c.key, lst.c.name, p.c.name, p.c.company, p.c.email, p.c.phone, p.c.owner,
+               p.c.created_at, lead.c.key)
+        .join(lst, lst.c.id == p.c.list_id)
+        .outerjoin(lead, lead.c.prospect_id == p.c.id)
+        .order_by(p.c.id)
+    )
+
+
+def _leads_query() -> Select[Any]:
+    lead, p = Lead.__table__, Prospect.__table__  # type: ignore[attr-defined]
+    return (
+        select(lead.c.key, lead.c.title, lead.c.pipeline, lead.c.step, lead.c.owner,
+               lead.c.amount, lead.c.status, lead.c.created_at, lead.c.closed_at, p.c.key)
+        .outerjoin(p, p.c.id == lead.c.prospect_id)
+        .order_by(lead.c.id)
+    )
+
+
+def _step_changes_query() -> Select[Any]:
+    sc, lead = StepChange.__table__, Lead.__table__  # type: ignore[attr-defined]
+    return (
+        select(lead.c.key, sc.c.at, sc.c.step)
+        .join(lead, lead.c.id == sc.c.lead_id)
+        .order_by(sc.c.lead_id, sc.c.at, sc.c.id)
+    )
+
+
+def _actions_query() -> Select[Any]:
+    a = Action.__table__  # type: ignore[attr-defined]
+    lead = aliased(Lead.__table__)  # type: ignore[attr-defined]
+    p = aliased(Prospect.__table__)  # type: ignore[attr-defined]
+    return (
+        select(a.c.key, a.c.at, a.c.member, a.c.action_type, a.c.outcome, lead.c.key, p.c.key,
+               a.c.note)
+        .outerjoin(lead, lead.c.id == a.c.lead_id)
+        .outerjoin(p, p.c.id == a.c.prospect_id)
+        .order_by(a.c.id)
+    )
+
+
+def _write(path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    temporary = path.with_name(f".{path.name}.tmp")
+    count = 0
+    try:
+        with temporary.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return count
+
+
+def _stream(connection: Connection, query: Select[Any]) -> Iterable[Sequence[Any]]:
+    result = connection.execution_options(yield_per=FETCH_ROWS).execute(query)
+    for partition in result.partitions():
+        yield from partition
+
+
+def export_folder(app: AppContext, folder: Path) -> ExportSummary:
+    """Write prospects.csv, leads.csv, step_changes.csv and actions.csv into ``folder``."""
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"{folder}: exists and is not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    tz = app.tz
+
+    def stamp(value: Any) -> str:
+        return "" if value is None else format_timestamp(value, tz)
+
+    summary = ExportSummary()
+    with app.engine.connect() as connection, connection.begin():
+        summary.counts[PROSPECTS_FILE] = _write(
+            folder / PROSPECTS_FILE, PROSPECT_COLUMNS,
+            ((key, lst, name, company, email, phone, owner or "", stamp(created), lead or "")
+             for key, lst, name, company, email, phone, owner, created, lead
+             in _stream(connection, _prospects_query())),
+        )
+        summary.counts[LEADS_FILE] = _write(
+            folder / LEADS_FILE, LEAD_COLUMNS,
+            ((key, title, pipeline, step, owner, format_amount(float(amount)), status,
+              stamp(created), stamp(closed), prospect or "")
+             for key, title, pipeline, step, owner, amount, status, created, closed, prospect
+             in _stream(connection, _leads_query())),
+        )
+        summary.counts[STEP_CHANGES_FILE] = _write(
+            folder / STEP_CHANGES_FILE, STEP_CHANGE_COLUMNS,
+            ((lead, stamp(at), step)
+             for lead, at, step in _stream(connection, _step_changes_query())),
+        )
+        summary.counts[ACTIONS_FILE] = _write(
+            folder / ACTIONS_FILE, ACTION_COLUMNS,
+            ((key, stamp(at), member, action, outcome or "", lead or "", prospect or "",
+              note)
+             for key, at, member, action, outcome, lead, prospect, note
+             in _stream(connection, _actions_query())),
+        )
+    return summary

@@ -1,0 +1,160 @@
+"""The data folder's file layout and cell formats (SPEC §5), shared by import and export.
+
+Formats are chosen so that export → import → export gives byte-identical files:
+
+* timestamps are written as ISO 8601 with the team-timezone offset,
+  ``YYYY-MM-DDTHH:MM:SS+HH:MM`` (``.ffffff`` only when there are microseconds), which is
+  ``datetime.isoformat()`` of the local time;
+* amounts are written as an integer when whole (``30000``), else as Python's shortest
+  round-tripping float text (``1234.5``);
+* empty optional cells are empty strings; files are UTF-8, ``\\n`` line ends, minimal quoting.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+PROSPECT_COLUMNS: tuple[str, ...] = (
+    "id", "list", "name", "company", "email", "phone", "owner", "created_at", "lead_id",
+)
+LEAD_COLUMNS: tuple[str, ...] = (
+    "id", "title", "pipeline", "step", "owner", "amount", "status", "created_at", "closed_at",
+    "prospect_id",
+)
+STEP_CHANGE_COLUMNS: tuple[str, ...] = ("lead_id", "at", "step")
+ACTION_COLUMNS: tuple[str, ...] = (
+    "id", "at", "member", "action", "outcome", "lead_id", "prospect_id", "note",
+)
+
+PROSPECTS_FILE = "prospects.csv"
+LEADS_FILE = "leads.csv"
+STEP_CHANGES_FILE = "step_changes.csv"
+ACTIONS_FILE = "actions.csv"
+
+#: Every file of a data folder with its columns, in import order (references point backwards).
+FILES: dict[str, tuple[str, ...]] = {
+    PROSPECTS_FILE: PROSPECT_COLUMNS,
+    LEADS_FILE: LEAD_COLUMNS,
+    STEP_CHANGES_FILE: STEP_CHANGE_COLUMNS,
+    ACTIONS_FILE: ACTION_COLUMNS,
+}
+
+#: Longest text ids and names the schema stores (``key`` columns are 64 characters).
+KEY_MAX = 64
+
+
+class CellError(ValueError):
+    """A bad cell; the reader adds ``file:line: column:`` in front of the message."""
+
+
+def format_timestamp(stored: datetime, tz: ZoneInfo) -> str:
+    """A stored (aware UTC) time as written in the folder: local time with its offset."""
+    if stored.tzinfo is None:
+        stored = stored.replace(tzinfo=UTC)
+    return stored.astimezone(tz).isoformat()
+
+
+def parse_timestamp_cell(text: str, tz: ZoneInfo) -> datetime:
+    """A folder timestamp as aware UTC.
+
+    With an offset (or ``Z``) it is that instant. Without one it is wall-clock time in the
+    team timezone: a time skipped by a daylight-saving change (``2026-03-29 02:30`` in
+    Europe/Paris) is an error, and a time that happens twice (``2026-10-25 02:30``) is the
+    first occurrence, the summer-time one (add an offset to mean the other). A date alone
+    is local midnight.
+    """
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        if not text.strip():
+            raise CellError("a date-time is required") from None
+        raise CellError(
+            f"not a date-time: {text!r} (use YYYY-MM-DDTHH:MM:SS, optionally with +HH:MM)"
+        ) from None
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC)
+    utc = moment.replace(tzinfo=tz).astimezone(UTC)
+    if utc.astimezone(tz).replace(tzinfo=None) != moment:
+        raise CellError(
+            f"{text!r} does not exist in {tz.key} (skipped by a daylight-saving change); "
+            "add an offset such as +01:00"
+        )
+    return utc
+
+
+def format_amount(value: float) -> str:
+    """``30000`` for whole amounts, else the shortest text that reads back the same float."""
+    if value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def parse_amount(text: str) -> float:
+    """An amount: empty means 0; a finite number ≥ 0 with a dot for decimals."""
+    if not text.strip():
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        raise CellError(f"not an amount: {text!r} (use digits with a dot, e.g. 1234.50)") from None
+    if not math.isfinite(value):
+        raise CellError(f"not an amount: {text!r}")
+    if value < 0:
+        raise CellError(f"amount must be ≥ 0, got {text!r}")
+    return value
+
+
+def sqlite_utc_text(moment: datetime) -> str:
+    """The text SQLAlchemy stores on SQLite for an aware UTC datetime
+    (``YYYY-MM-DD HH:MM:SS.ffffff``), for bulk writes through the raw DBAPI cursor.
+    ``tests/test_import_formats.py`` checks it against the dialect's own bind processor."""
+    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+#: Every valid ``:MM:SS`` part of a timestamp (one set lookup validates minutes and seconds).
+MINUTES_SECONDS = frozenset(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
+
+
+class TimestampReader:
+    """Turns folder timestamps into the values the database stores, fast.
+
+    ``db(text)`` returns what a bulk insert binds: on SQLite the UTC text (see
+    ``sqlite_utc_text``), elsewhere an aware UTC datetime. Export writes
+    ``YYYY-MM-DDTHH:MM:SS±HH:00``; for those, the UTC hour is the same for every row sharing
+    date, hour and offset, so it is computed once and cached (a million-row file has a few
+    thousand such hours); the minutes and seconds are checked and copied. Any other form takes
+    the full ``parse_timestamp_cell`` path. Values stay comparable among themselves
+    (fixed-width UTC text sorts like time).
+    """
+
+    def __init__(self, tz: ZoneInfo, sqlite: bool) -> None:
+        self.tz = tz
+        self.sqlite = sqlite
+        self.hours: dict[str, str] = {}  # 'YYYY-MM-DDTHH±hh:00' -> 'YYYY-MM-DD HH' (UTC)
+
+    def db(self, text: str) -> Any:
+        if self.sqlite:
+            prefix = self.hours.get(text[:13] + text[19:])
+            rest = text[13:19]
+            if prefix is not None and rest in MINUTES_SECONDS:
+                return prefix + rest + ".000000"
+            return self.db_slow(text)
+        return parse_timestamp_cell(text, self.tz)
+
+    def db_slow(self, text: str) -> Any:
+        """The full parse (SQLite), remembering the UTC hour of export-format texts."""
+        moment = parse_timestamp_cell(text, self.tz)
+        value = sqlite_utc_text(moment)
+        if (len(text) == 25 and text[10] == "T" and text[19] in "+-"
+                and text[22:] == ":00" and moment.microsecond == 0):
+            self.hours[text[:13] + text[19:]] = value[:13]
+        return value
+
+    def to_datetime(self, value: Any) -> datetime:
+        """A value returned by ``db`` back as an aware UTC datetime."""
+        if isinstance(value, str):
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        return value
