@@ -70,7 +70,8 @@ class StepChange(SQLModel, table=True):
     """The lead entered ``step`` at ``at``; the first one is its step at creation."""
 
     __tablename__ = "step_changes"
-    __table_args__ = (Index("ix_step_changes_lead_at", "lead_id", "at"),)
+    # Covering (lead, at, step): the conversion report walks a lead's stays from the index.
+    __table_args__ = (Index("ix_step_changes_lead_at", "lead_id", "at", "step"),)
 
     id: int | None = Field(default=None, primary_key=True)
     lead_id: int = Field(foreign_key="leads.id")

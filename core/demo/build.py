@@ -30,6 +30,7 @@ from salesplan.core.db.models import (
 )
 from salesplan.core.demo.generator import SIZES, DemoData, generate
 from salesplan.core.errors import DataError
+from salesplan.core.reports.rollups import refresh_activity_rollup_now
 
 DEFAULT_DIR = "salesplan-demo"
 CONFIG_NAME = "salesplan.toml"
@@ -82,6 +83,8 @@ def build_demo(folder: Path, *, size: str = "small", seed: int = 1, today: date 
         data = generate(app.config, app.tz, set(app.registry.action_types), size=size,
                         seed=seed, today=day)
         counts = write_demo(app, data, {"size": size, "seed": seed, "today": day.isoformat()})
+        # Build the report rollups now, so the first report on the demo is fast.
+        refresh_activity_rollup_now(app)
     finally:
         app.dispose()
     for path in _sqlite_files(building)[1:]:

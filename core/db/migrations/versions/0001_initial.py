@@ -113,7 +113,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('step_changes', schema=None) as batch_op:
-        batch_op.create_index('ix_step_changes_lead_at', ['lead_id', 'at'], unique=False)
+        batch_op.create_index('ix_step_changes_lead_at', ['lead_id', 'at', 'step'], unique=False)
 
     op.create_table('reminders',
     sa.Column('id', sa.Integer(), nullable=False),
