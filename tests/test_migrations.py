@@ -1,4 +1,5 @@
-"""Migrations build exactly the schema the models describe, on both backends."""
+"""Migrations build exactly the schema the models (and the report rollup tables) describe,
+on both backends."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 
 import salesplan.core.db.models  # noqa: F401  (registers the tables)
 from salesplan.core.db.engine import create_db_engine
 from salesplan.core.db.migrate import current_revision, ensure_schema
 from salesplan.core.db.migrations import HEAD_REVISION, MIGRATIONS_DIR
+from salesplan.core.reports import tables as report_tables
 
 
 def test_head_constant_matches_the_versions_folder() -> None:
@@ -26,9 +29,13 @@ def test_migrated_schema_has_no_drift_from_the_models(db_url: str) -> None:
     try:
         ensure_schema(engine)
         assert current_revision(engine) == HEAD_REVISION
+        combined = MetaData()
+        for metadata in (SQLModel.metadata, report_tables.metadata):
+            for table in metadata.tables.values():
+                table.to_metadata(combined)
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            differences = compare_metadata(context, SQLModel.metadata)
+            differences = compare_metadata(context, combined)
         assert differences == []
     finally:
         engine.dispose()

@@ -4,8 +4,11 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import salesplan.core.db.models  # noqa: F401  (registers the tables)
+from salesplan.core.reports.tables import metadata as report_metadata
 
-target_metadata = SQLModel.metadata
+# The models, plus the report rollup tables, which live on their own Core metadata so the
+# report path does not need SQLModel.
+target_metadata = [SQLModel.metadata, report_metadata]
 
 
 def run_migrations() -> None:
