@@ -278,3 +278,18 @@ def test_bad_input_exit_2_one_message_nothing_written(
     assert result.stderr.startswith(message)
     assert len(result.stderr.strip().splitlines()) == 1
     assert _counts(db) == before
+
+
+def test_lead_list_limit_counts_all(
+    config_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    for index in range(3):
+        result = run_cli("--config", str(config_path), "lead", "add", f"Deal {index}",
+                         "--pipeline", "acquisition", "--owner", "alice",
+                         "--at", f"2026-03-0{index + 1} 10:00")
+        assert result.exit_code == 0, result.stderr
+    result = run_cli("--config", str(config_path), "lead", "list", "--limit", "2")
+    assert result.exit_code == 0
+    assert "Deal 2" in result.stdout and "Deal 1" in result.stdout
+    assert "Deal 0" not in result.stdout
+    assert "3 leads (showing the newest 2; use --limit)" in result.stdout

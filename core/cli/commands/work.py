@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 
 from salesplan.core import services
@@ -322,9 +322,13 @@ def lead_status(
 @click.option("--pipeline", help="Only this pipeline.")
 @click.option("--owner", help="Only this owner.")
 @click.option("--status", help="Only this status (a due standby counts as todo).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=100, show_default=True,
+    help="Show at most this many leads (the total is always counted).",
+)
 @pass_app
 def lead_list(
-    app: AppContext, pipeline: str | None, owner: str | None, status: str | None
+    app: AppContext, pipeline: str | None, owner: str | None, status: str | None, limit: int
 ) -> None:
     """List leads, newest first, with their effective status."""
     if pipeline is not None:
@@ -352,7 +356,10 @@ def lead_list(
             )
         elif status is not None:
             query = query.where(Lead.status == status)
-        leads = session.exec(query.order_by(col(Lead.created_at).desc(), col(Lead.id))).all()
+        total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        leads = session.exec(
+            query.order_by(col(Lead.created_at).desc(), col(Lead.id)).limit(limit)
+        ).all()
         rows = [(lead, services.effective_status(app, lead, day)) for lead in leads]
     table = Table(show_edge=False)
     for column in ("Key", "Title", "Pipeline", "Step", "Owner", "Amount", "Status", "Created"):
@@ -371,7 +378,8 @@ def lead_list(
     console = _console()
     if rows:
         console.print(table)
-    console.print(f"{len(rows)} lead{'s' if len(rows) != 1 else ''}")
+    shown_note = f" (showing the newest {len(rows)}; use --limit)" if total > len(rows) else ""
+    console.print(f"{total} lead{'s' if total != 1 else ''}{shown_note}")
 
 
 # --------------------------------------------------------------------------- prospect
