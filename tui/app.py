@@ -160,6 +160,16 @@ class SalesplanApp(App[None]):
         self.set_context(load_app(self.ctx.config_path, env=self.ctx.env))
         return self.ctx
 
+    def reload_or_report(self, error_title: str) -> bool:
+        """Reload the config after a write; an invalid result is the error dialog (the
+        screens keep the config they had) and ``False``."""
+        try:
+            self.reload_config()
+        except SalesplanError as exc:
+            self.show_error(exc, error_title)
+            return False
+        return True
+
     def open_config(self, path: Path) -> None:
         """Load another config in a worker, then switch to it (errors become a dialog)."""
         env = self.ctx.env

@@ -42,14 +42,8 @@ class SalesplanCommands(Provider):
         return commands
 
     def _reload(self) -> None:
-        from salesplan.core.errors import SalesplanError
-
         app: SalesplanApp = self.app  # type: ignore[assignment]
-        try:
-            app.reload_config()
-        except SalesplanError as exc:
-            app.show_error(exc, "Cannot reload config")
-        else:
+        if app.reload_or_report("Cannot reload config"):
             app.notify("Config reloaded")
 
     def _screen_action(self, action: str) -> None:

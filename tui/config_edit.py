@@ -22,7 +22,7 @@ import tomlkit
 from tomlkit import TOMLDocument
 from tomlkit.items import AoT, Table
 
-from salesplan.core.config.writer import edit_config
+from salesplan.core.config.writer import edit_config, preview_edit
 from salesplan.core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -174,14 +174,10 @@ class Preview:
 
 
 def preview(path: Path, edit: Edit) -> Preview:
-    """What ``edit`` would make of the file, without writing anything."""
-    try:
-        before = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    document = tomlkit.parse(before)
-    edit(document)
-    return Preview(path, before, tomlkit.dumps(document))
+    """What ``edit`` would make of the file, without writing anything (the core's
+    ``preview_edit``, which ``edit_config`` also uses, so the preview is what gets written)."""
+    before, after = preview_edit(path, edit)
+    return Preview(path, before, after)
 
 
 def apply(app: AppContext, edit: Edit) -> tuple[str, str]:

@@ -58,7 +58,7 @@ class DashboardData:
 
 def dashboard_data(app: AppContext, day: date) -> DashboardData:
     """The day's objectives, actions, this week's leads and the reminders due by then."""
-    from salesplan.core.objectives import compute_objectives
+    from salesplan.core.objectives import compute_objectives, measure
 
     config = app.config
     week = period_containing("week", day, config.team.week_starts)
@@ -82,13 +82,12 @@ def dashboard_data(app: AppContext, day: date) -> DashboardData:
                 Lead.created_at >= week_start, Lead.created_at < week_end
             )
         ).one()
-        won_count, won_amount = session.exec(
-            select(func.count(Lead.id), func.coalesce(func.sum(Lead.amount), 0.0)).where(
-                Lead.status == "won",
-                col(Lead.closed_at) >= week_start,
-                col(Lead.closed_at) < week_end,
-            )
-        ).one()
+        # Won leads as the objectives count them (the same ``leads_won``/``revenue``
+        # definitions), so the week's numbers agree with the objectives above them.
+        won_count, won_amount = (
+            measure(session, metric, start=week_start, end=week_end, members=None)
+            for metric in ("leads_won", "revenue")
+        )
         reminders = due_reminder_rows(session, app, day_end)
     order = list(app.registry.action_types)
     sorted_actions = dict(

@@ -8,12 +8,16 @@ import inspect
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from salesplan.tui.app import SalesplanApp
 from tests.tui.snapshot_app import build_team, make_app
+
+S = TypeVar("S", bound=Screen[None])
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -57,3 +61,28 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def open_screen(pilot: Pilot[None], key: str, screen_class: type[S]) -> S:
+    """Let the dashboard load, press ``key`` and let that screen load; returns it."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, screen_class), screen
+    return screen
+
+
+async def until(
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 15.0
+) -> None:
+    """Settle until ``condition()`` holds. ``settle`` alone decides "idle" from CPU time, so
+    on a loaded machine it may return before a worker even started; a test that depends on a
+    worker's outcome waits for that outcome (failing with ``what`` after ``timeout``)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await settle(pilot, rounds=1)
+    await settle(pilot, rounds=1)

@@ -1,4 +1,5 @@
-"""Throwaway plugins for the TUI tests: a report that crashes and a plugin screen."""
+"""Throwaway plugins for the TUI tests: a report that crashes, one whose result cannot be
+shown, and plugin screens (one whose factory fails)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from salesplan.core import hookimpl
 from salesplan.core.context import AppContext, load_app
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.pluginmanager import PluginInfo
-from salesplan.core.reporting import ReportRequest, ReportResult, ReportSpec
+from salesplan.core.reporting import Column, ReportRequest, ReportResult, ReportSpec
 from salesplan.core.screens import ScreenSpec
 from tests.tui.snapshot_app import clean_env
 
@@ -36,6 +37,13 @@ def _broken_run(_request: ReportRequest) -> ReportResult:
     raise RuntimeError("division by zero in the broken plugin")
 
 
+def _garbled_run(request: ReportRequest) -> ReportResult:
+    """A result whose percent cell is not a number: the screen cannot draw it."""
+    return ReportResult(report="garbled", title="Garbled", start=request.start, end=request.end,
+                        columns=[Column(key="rate", label="Rate", kind="percent")],
+                        rows=[{"rate": "n/a"}])
+
+
 def _crash(_app: object) -> Screen[None]:
     raise RuntimeError("missing widget")
 
@@ -46,7 +54,9 @@ def _module() -> types.ModuleType:
     @hookimpl
     def salesplan_reports() -> list[ReportSpec]:
         return [ReportSpec(name="broken", title="Broken", run=_broken_run,
-                           summary="Always fails")]
+                           summary="Always fails"),
+                ReportSpec(name="garbled", title="Garbled", run=_garbled_run,
+                           summary="A result that cannot be shown")]
 
     @hookimpl
     def salesplan_tui_screens() -> list[ScreenSpec]:

@@ -4,36 +4,31 @@ paging of a crowded column."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import select
+from textual.widgets import Input
 
+from salesplan.core.calendar import to_local
 from salesplan.core.db.models import Lead, StepChange
 from salesplan.tui.app import SalesplanApp
 from salesplan.tui.queries import PAGE_SIZE
 from salesplan.tui.screens.choose import ChoiceModal
+from salesplan.tui.screens.error import ErrorModal
 from salesplan.tui.screens.pipeline import PipelineScreen
+from salesplan.tui.screens.prompt import PromptModal
 from salesplan.tui.widgets.board import MORE, BoardColumnView
-from tests.tui.conftest import settle
+from tests.tui.conftest import open_screen, settle, until
 
 
 def card_keys(view: BoardColumnView) -> list[str]:
     return [o.id for o in view.options.options if o.id]
 
 
-async def open_board(app: SalesplanApp, pilot) -> PipelineScreen:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("p")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, PipelineScreen)
-    return screen
-
-
 async def test_board_cards_and_move_next_step(tui: Callable[..., SalesplanApp]) -> None:
     app = tui()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_board(app, pilot)
+        screen = await open_screen(pilot, "p", PipelineScreen)
         columns = screen.columns
         assert [c.step for c in columns] == ["Incoming", "Qualified", "Proposal", "Negotiation"]
         # Newest first: Café Central (16th), Petit (10th); the hotel is won, so not shown.
@@ -58,7 +53,7 @@ async def test_board_cards_and_move_next_step(tui: Callable[..., SalesplanApp]) 
 async def test_move_with_picker_and_mark_won(tui: Callable[..., SalesplanApp]) -> None:
     app = tui()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_board(app, pilot)
+        screen = await open_screen(pilot, "p", PipelineScreen)
         await pilot.press("right", "right")  # Proposal: Breizh Cycles
         await pilot.press("m")
         await settle(pilot)
@@ -79,7 +74,7 @@ async def test_move_with_picker_and_mark_won(tui: Callable[..., SalesplanApp]) -
 async def test_owner_filter_and_pipeline_switch(tui: Callable[..., SalesplanApp]) -> None:
     app = tui()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_board(app, pilot)
+        screen = await open_screen(pilot, "p", PipelineScreen)
         await pilot.press("f")
         await settle(pilot)
         await pilot.press("down", "down", "down", "down", "enter")  # Everyone, a, b, c, Dave
@@ -109,7 +104,7 @@ async def test_crowded_column_is_paged(tui: Callable[..., SalesplanApp]) -> None
                              amount=1000, created_at=datetime(2026, 1, 1, tzinfo=UTC)))
         session.commit()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_board(app, pilot)
+        screen = await open_screen(pilot, "p", PipelineScreen)
         column = screen.columns[3]
         assert column.total == 95
         assert column.border_subtitle == "95 · 95 000 EUR"
@@ -126,3 +121,31 @@ async def test_crowded_column_is_paged(tui: Callable[..., SalesplanApp]) -> None
         assert len(column.cards) == 95
         assert MORE not in card_keys(column)
         assert len(set(card_keys(column))) == 95
+
+
+async def test_standby_asks_the_reminder_day(tui: Callable[..., SalesplanApp]) -> None:
+    app = tui()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_screen(pilot, "p", PipelineScreen)
+        await pilot.press("right")  # Qualified: L4
+        screen.action_set_status("standby")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptModal)
+        assert prompt.query_one(Input).value == "2026-03-25"  # a week from today
+        prompt.query_one(Input).value = "2026-02-30"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorModal)
+        assert app.screen.message == "not a date: '2026-02-30' (use YYYY-MM-DD)"
+        await pilot.press("escape")
+        await settle(pilot)
+        screen.action_set_status("standby")
+        await settle(pilot)
+        await pilot.press("enter")  # the default day
+        await until(pilot, lambda: app.data_version == 1, "the status to be written")
+        with app.ctx.session() as session:
+            lead = session.exec(select(Lead).where(Lead.key == "L4")).one()
+            assert lead.status == "standby"
+            assert lead.remind_at is not None
+            assert to_local(lead.remind_at, app.ctx.tz).date() == date(2026, 3, 25)

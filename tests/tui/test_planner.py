@@ -10,22 +10,13 @@ from salesplan.core.planwrite import PLAN_PREFIX
 from salesplan.tui.app import SalesplanApp
 from salesplan.tui.screens.confirm import ConfirmModal
 from salesplan.tui.screens.planner import PlannerScreen
-from tests.tui.conftest import settle
-
-
-async def open_planner(app: SalesplanApp, pilot) -> PlannerScreen:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("n")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, PlannerScreen)
-    return screen
+from tests.tui.conftest import open_screen, settle
 
 
 async def test_plan_recomputes_live_and_applies(tui: Callable[..., SalesplanApp]) -> None:
     app = tui()
     async with app.run_test(size=(130, 44)) as pilot:
-        screen = await open_planner(app, pilot)
+        screen = await open_screen(pilot, "n", PlannerScreen)
         plan = screen.plan
         assert plan is not None
         # SPEC §7's example: 90 000 ÷ 30 000 = 3 sales, 12 opportunities, 240 prospects.
@@ -77,7 +68,7 @@ async def test_plan_recomputes_live_and_applies(tui: Callable[..., SalesplanApp]
 async def test_measured_ratios(tui: Callable[..., SalesplanApp]) -> None:
     app = tui()
     async with app.run_test(size=(130, 44)) as pilot:
-        screen = await open_planner(app, pilot)
+        screen = await open_screen(pilot, "n", PlannerScreen)
         screen.query_one("#measure-from", Input).value = "2026-03-01"
         screen.query_one("#plan-source", Select).value = "measured"
         await settle(pilot)

@@ -15,7 +15,7 @@ from salesplan.tui.screens.prompt import PromptModal
 from salesplan.tui.screens.reports import ReportsScreen
 from salesplan.tui.widgets.chart import ReportChart
 from salesplan.tui.widgets.result_table import ResultTable
-from tests.tui.conftest import settle
+from tests.tui.conftest import open_screen, settle
 
 EXPECTED_REPORTS = ["objectives", "activity", "conversion", "performance", "prospecting",
                     "company"]
@@ -35,11 +35,7 @@ def test_preset_ranges() -> None:
 async def test_every_report_runs(tui: Callable[..., SalesplanApp]) -> None:
     app = tui()
     async with app.run_test(size=(140, 44)) as pilot:
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReportsScreen)
+        screen = await open_screen(pilot, "r", ReportsScreen)
         names = list(app.ctx.registry.reports)
         assert names == EXPECTED_REPORTS
         listing = screen.query_one("#report-list", OptionList)
@@ -64,11 +60,7 @@ async def test_every_report_runs(tui: Callable[..., SalesplanApp]) -> None:
 async def test_range_presets_shift_and_export(tui: Callable[..., SalesplanApp]) -> None:
     app = tui()
     async with app.run_test(size=(140, 44)) as pilot:
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReportsScreen)
+        screen = await open_screen(pilot, "r", ReportsScreen)
         screen.query_one("#report-list", OptionList).highlighted = 1  # activity
         await settle(pilot)
         assert (screen.result.start, screen.result.end) == (  # type: ignore[union-attr]
@@ -103,10 +95,7 @@ async def test_range_presets_shift_and_export(tui: Callable[..., SalesplanApp]) 
 async def test_bad_range_is_an_error_dialog(tui: Callable[..., SalesplanApp]) -> None:
     app = tui()
     async with app.run_test(size=(140, 44)) as pilot:
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_screen(pilot, "r", ReportsScreen)
         field = screen.query_one("#range-from", Input)
         field.value = "2026-04-01"  # after the end
         field.focus()
@@ -116,3 +105,47 @@ async def test_bad_range_is_an_error_dialog(tui: Callable[..., SalesplanApp]) ->
 
         assert isinstance(app.screen, ErrorModal)
         assert app.screen.message == "range start 2026-04-01 is after its end 2026-03-31"
+
+
+async def test_switching_between_reports_with_the_same_option(
+    tui: Callable[..., SalesplanApp],
+) -> None:
+    """conversion and performance both have a ``pipeline`` option: going straight from one
+    to the other replaces the control (one ``#opt-pipeline``, the new report's)."""
+    app = tui()
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen = await open_screen(pilot, "r", ReportsScreen)
+        names = list(app.ctx.registry.reports)
+        listing = screen.query_one("#report-list", OptionList)
+        listing.highlighted = names.index("conversion")
+        await settle(pilot)
+        assert screen.option_values() == {"pipeline": "acquisition"}  # required: preset
+        listing.focus()
+        await pilot.press("down")  # performance, straight from conversion
+        await settle(pilot)
+        assert screen.report == "performance"
+        assert len(screen.query("#opt-pipeline")) == 1
+        assert screen.option_values() == {"pipeline": None}  # optional: blank
+        assert screen.result is not None and screen.result.report == "performance"
+        screen.query_one("#opt-pipeline", Select).value = "renewal"
+        await settle(pilot)
+        assert screen.result.options == {"pipeline": "renewal"}
+        assert screen.result == run_report(app.ctx, "performance", date(2026, 3, 1),
+                                           date(2026, 3, 31), {"pipeline": "renewal"})
+        await pilot.press("up")  # and straight back
+        await settle(pilot)
+        assert screen.result.report == "conversion"
+        assert screen.option_values() == {"pipeline": "acquisition"}
+
+        # A config reload rebuilds the screen on the same report: the new list's first
+        # highlight neither resets the choice nor races the rebuild of the options.
+        app.reload_config()
+        await settle(pilot)
+        assert screen.report == "conversion"
+        listing = screen.query_one("#report-list", OptionList)
+        assert listing.highlighted == names.index("conversion")
+        assert screen.result is not None and screen.result.report == "conversion"
+        assert screen.option_values() == {"pipeline": "acquisition"}
+        listing.highlighted = names.index("performance")
+        await settle(pilot)
+        assert screen.result is not None and screen.result.report == "performance"

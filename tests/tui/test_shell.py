@@ -3,11 +3,13 @@ plugin screens, error dialogs, quitting."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from salesplan.core.errors import DataError
 from salesplan.tui.app import SalesplanApp
@@ -19,7 +21,7 @@ from salesplan.tui.screens.planner import PlannerScreen
 from salesplan.tui.screens.prospecting import ProspectingScreen
 from salesplan.tui.screens.reports import ReportsScreen
 from salesplan.tui.screens.settings import SettingsScreen
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, until
 from tests.tui.plugins import HelloScreen, with_test_plugin
 from tests.tui.snapshot_app import TODAY
 
@@ -146,18 +148,103 @@ async def test_plugin_screen_and_failing_plugin_report(team: Path) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
+        # The first report's run is over before the broken one starts.
+        await until(pilot, lambda: screen.result is not None, "the objectives report")
         screen.query_one("#report-list").highlighted = list(
             app.ctx.registry.reports).index("broken")
-        await settle(pilot)
-        assert isinstance(app.screen, ErrorModal)
+        await until(pilot, lambda: isinstance(app.screen, ErrorModal), "the error dialog")
         assert app.screen.error_title == "Report Broken failed"
         assert app.screen.message == (
             "report 'broken' failed: RuntimeError: division by zero in the broken plugin"
         )
         await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, ErrorModal), "no dialog left")
+        assert app.screen_stack == [screen]
+        # A result the table cannot draw (a percent that is not a number): a dialog too.
+        screen.query_one("#report-list").highlighted = list(
+            app.ctx.registry.reports).index("garbled")
+        await until(pilot, lambda: isinstance(app.screen, ErrorModal), "the second dialog")
+        assert app.screen.error_title == "Report Garbled failed"
+        assert app.screen.message == ("report 'garbled' returned a result that cannot be "
+                                      "shown: ValueError: could not convert string to float: "
+                                      "'n/a'")
+
+
+async def test_superseded_and_stale_runs_show_nothing(
+    tui: Callable[..., SalesplanApp],
+) -> None:
+    """Two runs of the same group: the first is superseded, so its error is dropped even
+    though its thread still finishes (one dialog, the second run's). A read under way when
+    the config reloads is dropped too."""
+    app = tui()
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, ReportsScreen), [
-            getattr(s, "message", s) for s in app.screen_stack]
+        screen = app.screen
+        release = threading.Event()
+        threads: list[threading.Thread] = []
+
+        def failing(number: int) -> Callable[[], None]:
+            def fetch() -> None:
+                threads.append(threading.current_thread())
+                release.wait(10)
+                raise DataError(f"run {number} failed")
+            return fetch
+
+        # Counts the hand-overs to the UI thread that are over (shown or dropped).
+        handed: list[object] = []
+        call_from_thread = app.call_from_thread
+
+        def counting(callback: Callable[..., object], *args: object) -> object:
+            try:
+                return call_from_thread(callback, *args)
+            finally:
+                handed.append(args)
+
+        app.call_from_thread = counting  # type: ignore[method-assign]
+
+        async def reach(items: list[object], count: int, what: str) -> None:
+            for _ in range(1000):
+                if len(items) == count:
+                    return
+                await asyncio.sleep(0.01)
+            raise AssertionError(f"timed out waiting for {what}")
+
+        shown: list[object] = []
+        first = screen.in_thread(failing(1), shown.append, group="test")  # type: ignore[attr-defined]
+        await reach(threads, 1, "run 1 to start")
+        second = screen.in_thread(failing(2), shown.append, group="test")  # type: ignore[attr-defined]
+        await reach(threads, 2, "run 2 to start")
+        assert first.is_cancelled and not second.is_cancelled
+        release.set()
+        await reach(handed, 2, "both runs to hand over their error")
+        await settle(pilot)
+        assert shown == []
+        assert [getattr(s, "message", None) for s in app.screen_stack[1:]] == [
+            "run 2 failed"
+        ]
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # A config reload drops the reads under way: their result would land in widgets
+        # being replaced; the rebuilt screen loads again.
+        release.clear()
+
+        def blocking() -> bool:
+            threads.append(threading.current_thread())
+            return release.wait(10)
+
+        loading = screen.in_thread(blocking, shown.append)  # type: ignore[attr-defined]
+        await reach(threads, 3, "the read to start")
+        app.reload_config()
+        assert loading.is_cancelled
+        release.set()
+        await reach(handed, 3, "the read to hand over its result")
+        await settle(pilot)
+        assert shown == []
+        assert app.screen_stack == [screen]
+        assert isinstance(screen, DashboardScreen)
+        await until(pilot, lambda: screen.query_one("#objectives", DataTable).row_count > 0,
+                    "the rebuilt dashboard to load")
 
 
 @pytest.mark.parametrize("command", [[], ["tui"]])
@@ -185,3 +272,12 @@ def test_core_does_not_import_the_tui() -> None:
         "[m for m in sys.modules if m.startswith('salesplan.tui')]"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_database_failure_message_is_the_driver_line() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from salesplan.tui.screens.base import database_message
+
+    error = OperationalError("SELECT 1", {}, Exception("database is locked\nDETAIL: more"))
+    assert database_message(error) == "database error: database is locked"

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
@@ -18,6 +19,15 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _ENGINE_LOCK = threading.Lock()
+# Workers of this group are never superseded: a write happens even when another one starts,
+# so its confirmation (or its error) must be shown too.
+WRITE_GROUP = "write"
+
+
+def database_message(exc: SQLAlchemyError) -> str:
+    """The first line of the driver's message (no SQL, no link to the SQLAlchemy docs)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return f"database error: {text.splitlines()[0] if text else type(exc).__name__}"
 
 
 def run_in_thread(
@@ -29,28 +39,42 @@ def run_in_thread(
     error_title: str = "Error",
     catch_all: bool = False,
 ) -> Worker[None]:
-    """Run ``fetch`` in an exclusive thread worker of ``owner`` and hand its result to
-    ``done`` on the UI thread. A ``SalesplanError`` (or any error when ``catch_all``, for
-    plugin code) becomes the error dialog; a cancelled (superseded) run is dropped."""
+    """Run ``fetch`` in a thread worker of ``owner`` and hand its result to ``done`` on the
+    UI thread. A ``SalesplanError``, a database failure (or any error when ``catch_all``, for
+    plugin code) becomes the error dialog. A new run of the same group supersedes the
+    previous one (except writes): the superseded run's result *and error* are dropped, so a
+    report that fails twice in a row shows one dialog, not two."""
     app = owner.app
 
     def job() -> None:
+        worker = get_current_worker()
+
+        def deliver(callback: Callable[..., None], *args: Any) -> None:
+            # On the UI thread, where runs are superseded: no race with the check.
+            if not worker.is_cancelled:
+                callback(*args)
+
         try:
             with _ENGINE_LOCK:  # the engine (and schema check) is made once, by one thread
                 _ = app.ctx.engine
             result = fetch()
         except SalesplanError as exc:
-            app.call_from_thread(app.show_error, exc, error_title)
+            app.call_from_thread(deliver, app.show_error, exc, error_title)
+            return
+        except SQLAlchemyError as exc:
+            app.call_from_thread(deliver, app.show_error, database_message(exc), error_title)
             return
         except Exception as exc:
             if not catch_all:
                 raise
-            app.call_from_thread(app.show_error, f"{type(exc).__name__}: {exc}", error_title)
+            app.call_from_thread(deliver, app.show_error, f"{type(exc).__name__}: {exc}",
+                                 error_title)
             return
-        if not get_current_worker().is_cancelled:
-            app.call_from_thread(done, result)
+        app.call_from_thread(deliver, done, result)
 
-    worker: Worker[None] = owner.run_worker(job, thread=True, exclusive=True, group=group)
+    worker: Worker[None] = owner.run_worker(
+        job, thread=True, exclusive=group != WRITE_GROUP, group=group
+    )
     return worker
 
 
@@ -94,6 +118,14 @@ class SalesplanScreen(Screen[None]):
     def on_context_changed(self) -> None:
         """The app uses another config: compose again from it, then load."""
         self._generation = self.sp.generation
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Compose the screen again, then load. Reads under way are dropped first: their
+        results would land in widgets being replaced (the rebuild loads again anyway)."""
+        for worker in list(self.app.workers):
+            if worker.node is self and worker.group not in (WRITE_GROUP, "rebuild"):
+                worker.cancel()
         self.run_worker(self._rebuild(), exclusive=True, group="rebuild")
 
     async def _rebuild(self) -> None:

@@ -4,7 +4,6 @@ moves the lead, ``x`` sets its status, ``escape`` goes back."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
@@ -18,13 +17,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 from salesplan.core import services
 from salesplan.core.calendar import to_local
 from salesplan.core.config.models import LEAD_STATUSES
-from salesplan.core.errors import DataError
 from salesplan.core.services import LeadFile, LoggedAction
 from salesplan.tui.format import money, outcome_label, short_time, status_text, type_label
-from salesplan.tui.screens.base import run_in_thread
+from salesplan.tui.lead_writes import LeadChange, change_lead, move_to, set_status
+from salesplan.tui.screens.base import WRITE_GROUP, run_in_thread
 from salesplan.tui.screens.choose import ChoiceModal
 from salesplan.tui.screens.log_action import ActionRequest, LogActionModal
-from salesplan.tui.screens.prompt import PromptModal
+from salesplan.tui.screens.prompt import ask_remind_day
 from salesplan.tui.widgets.tables import fill_table
 
 if TYPE_CHECKING:
@@ -188,21 +187,8 @@ class LeadFileScreen(Screen[None]):
         if request is None:
             return
         ctx, key, at = self.ctx, self.key, self.sp.now()
-
-        def write() -> LoggedAction:
-            return services.record_action(
-                ctx,
-                action_type=request.action_type,
-                member=request.member,
-                lead=key,
-                outcome=request.outcome,
-                at=at,
-                note=request.note,
-                answers=request.answers or None,
-            )
-
-        run_in_thread(self, write, self.logged, group="write",
-                      error_title="Cannot log the action")
+        run_in_thread(self, lambda: request.record(ctx, at=at, lead=key), self.logged,
+                      group=WRITE_GROUP, error_title="Cannot log the action")
 
     def logged(self, logged: LoggedAction) -> None:
         self.sp.data_changed()
@@ -223,8 +209,7 @@ class LeadFileScreen(Screen[None]):
 
         def chosen(step: str | None) -> None:
             if step and step != file.lead.step:
-                self._write(lambda s, lead, at: services.move_lead(
-                    s, self.ctx, lead=lead, step=step, at=at), f"moved to {step}")
+                self._write(move_to(step), f"moved to {step}")
 
         self.app.push_screen(ChoiceModal("Move to step", [(s, s) for s in steps],
                                          file.lead.step), chosen)
@@ -238,49 +223,23 @@ class LeadFileScreen(Screen[None]):
             if not status:
                 return
             if status == "standby":
-                self._ask_standby()
+                ask_remind_day(self.sp, lambda day: self._write(
+                    set_status("standby", day), f"standby until {day.isoformat()}"))
                 return
-            self._write(lambda s, lead, at: services.set_status(
-                s, self.ctx, lead=lead, status=status, at=at), f"status {status}")
+            self._write(set_status(status), f"status {status}")
 
         self.app.push_screen(
             ChoiceModal("Status", [(s, s) for s in LEAD_STATUSES], file.lead.status), chosen
         )
 
-    def _ask_standby(self) -> None:
-        today: date = self.sp.today
-
-        def chosen(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                day = date.fromisoformat(text.strip())
-            except ValueError:
-                self.sp.show_error(DataError(f"not a date: {text!r} (use YYYY-MM-DD)"))
-                return
-            self._write(lambda s, lead, at: services.set_status(
-                s, self.ctx, lead=lead, status="standby", remind_at=day, at=at),
-                f"standby until {day.isoformat()}")
-
-        self.app.push_screen(
-            PromptModal("Remind on (YYYY-MM-DD)", (today + timedelta(days=7)).isoformat()),
-            chosen,
-        )
-
-    def _write(self, change: Any, what: str) -> None:
+    def _write(self, change: LeadChange, what: str) -> None:
         ctx, key, at = self.ctx, self.key, self.sp.now()
 
-        def write() -> str:
-            with ctx.write_session() as session:
-                lead = services.get_lead(session, key)
-                change(session, lead, at)
-                session.commit()
-            return what
-
-        def done(message: str) -> None:
+        def done(_result: None) -> None:
             self.sp.data_changed()
-            self.last_effects = [message]
-            self.notify(message)
+            self.last_effects = [what]
+            self.notify(what)
             self.load()
 
-        run_in_thread(self, write, done, group="write", error_title="Cannot change the lead")
+        run_in_thread(self, lambda: change_lead(ctx, key, change, at), done, group=WRITE_GROUP,
+                      error_title="Cannot change the lead")

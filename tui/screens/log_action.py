@@ -5,7 +5,8 @@ in the core, exactly as from the CLI) and shows what they did."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,8 +14,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
+from salesplan.core import services
 from salesplan.core.action_types import ActionTypeSpec
 from salesplan.core.config.models import Question, TeamConfig
+
+if TYPE_CHECKING:
+    from salesplan.core.context import AppContext
+    from salesplan.core.services import LoggedAction
 
 NO_OUTCOME = "__none__"
 
@@ -28,6 +34,18 @@ class ActionRequest:
     outcome: str | None
     note: str
     answers: dict[str, Any] = field(default_factory=dict)
+
+    def record(
+        self, ctx: AppContext, *, at: datetime, lead: str | None = None,
+        prospect: str | None = None,
+    ) -> LoggedAction:
+        """Log it on ``lead`` or ``prospect`` (by key) through the core, exactly as the CLI
+        does: own transaction, rules applied, after-action hook (run it in a worker)."""
+        return services.record_action(
+            ctx, action_type=self.action_type, member=self.member, lead=lead,
+            prospect=prospect, outcome=self.outcome, at=at, note=self.note,
+            answers=self.answers or None,
+        )
 
 
 def question_widget(question: Question, value: Any = None) -> Input | Select[Any]:

@@ -7,8 +7,6 @@ to the next/previous step, ``m`` picks a step, ``w`` marks it won, ``s`` sets an
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, timedelta
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -16,13 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Label, OptionList
 
-from salesplan.core import services
 from salesplan.core.config.models import LEAD_STATUSES
-from salesplan.core.errors import DataError
+from salesplan.tui.lead_writes import LeadChange, change_lead, move_to, set_status
 from salesplan.tui.queries import BoardColumn, LeadCard, board, board_page
-from salesplan.tui.screens.base import SalesplanScreen
+from salesplan.tui.screens.base import WRITE_GROUP, SalesplanScreen
 from salesplan.tui.screens.choose import ChoiceModal
-from salesplan.tui.screens.prompt import PromptModal
+from salesplan.tui.screens.prompt import ask_remind_day
 from salesplan.tui.widgets.board import BoardColumnView
 from salesplan.tui.widgets.navbar import NavBar
 
@@ -174,25 +171,19 @@ class PipelineScreen(SalesplanScreen):
                              chosen)
 
     def move_to(self, card: LeadCard, step: str) -> None:
+        self._change(card, move_to(step), f"moved to {step}", "Cannot move the lead")
+
+    def _change(self, card: LeadCard, change: LeadChange, what: str, error_title: str) -> None:
+        """Write ``change`` to the card's lead in a worker, then say so and reload."""
         ctx, at = self.ctx, self.sp.now()
 
-        def write() -> str:
-            with ctx.write_session() as session:
-                lead = services.get_lead(session, card.key)
-                services.move_lead(session, ctx, lead=lead, step=step, at=at)
-                session.commit()
-            return step
-
-        self.in_thread(write, self._moved(card, f"moved to {step}"), group="write",
-                       error_title="Cannot move the lead")
-
-    def _moved(self, card: LeadCard, what: str) -> Callable[[object], None]:
-        def done(_result: object) -> None:
+        def done(_result: None) -> None:
             self.sp.data_changed()
             self.notify(f"{card.title}: {what}")
             self.load()
 
-        return done
+        self.in_thread(lambda: change_lead(ctx, card.key, change, at), done,
+                       group=WRITE_GROUP, error_title=error_title)
 
     def action_status(self) -> None:
         card = self._selected()
@@ -212,34 +203,12 @@ class PipelineScreen(SalesplanScreen):
         if card is None:
             return
         if status != "standby":
-            self._write_status(card, status, None)
+            self._change(card, set_status(status), f"status {status}",
+                         "Cannot change the status")
             return
-        default = (self.sp.today + timedelta(days=7)).isoformat()
-
-        def chosen(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                day = date.fromisoformat(text.strip())
-            except ValueError:
-                self.sp.show_error(DataError(f"not a date: {text!r} (use YYYY-MM-DD)"))
-                return
-            self._write_status(card, "standby", day)
-
-        self.app.push_screen(PromptModal("Remind on (YYYY-MM-DD)", default), chosen)
-
-    def _write_status(self, card: LeadCard, status: str, remind: date | None) -> None:
-        ctx, at = self.ctx, self.sp.now()
-
-        def write() -> None:
-            with ctx.write_session() as session:
-                lead = services.get_lead(session, card.key)
-                services.set_status(session, ctx, lead=lead, status=status, remind_at=remind,
-                                    at=at)
-                session.commit()
-
-        self.in_thread(write, self._moved(card, f"status {status}"), group="write",
-                       error_title="Cannot change the status")
+        ask_remind_day(self.sp, lambda day: self._change(
+            card, set_status("standby", day), f"standby until {day.isoformat()}",
+            "Cannot change the status"))
 
     # -- filters ----------------------------------------------------------------------------
 
@@ -261,6 +230,6 @@ class PipelineScreen(SalesplanScreen):
         def chosen(pipeline: str | None) -> None:
             if pipeline and pipeline != self.pipeline:
                 self.pipeline = pipeline
-                self.run_worker(self._rebuild(), exclusive=True, group="rebuild")
+                self.rebuild()
 
         self.app.push_screen(ChoiceModal("Pipeline", choices, self.pipeline), chosen)

@@ -34,7 +34,7 @@ from salesplan.core.funnel import (
 )
 from salesplan.core.funnel_measure import MeasuredFunnel, measure_funnel
 from salesplan.core.planwrite import objectives_after, plan_objectives, write_objectives
-from salesplan.tui.screens.base import SalesplanScreen
+from salesplan.tui.screens.base import WRITE_GROUP, SalesplanScreen
 from salesplan.tui.screens.confirm import ConfirmModal
 from salesplan.tui.widgets.navbar import NavBar
 from salesplan.tui.widgets.tables import fill_table
@@ -351,12 +351,9 @@ class PlannerScreen(SalesplanScreen):
             return len(objectives)
 
         def done(count: int) -> None:
-            try:
-                self.sp.reload_config()
-            except SalesplanError as exc:
-                self.sp.show_error(exc, "Cannot reload the config")
+            if not self.sp.reload_or_report("Cannot reload the config"):
                 return
             self.notify(f"Wrote {count} objectives to {ctx.config_path.name}",
                         title="Plan applied")
 
-        self.in_thread(write, done, group="write", error_title="Cannot write the objectives")
+        self.in_thread(write, done, group=WRITE_GROUP, error_title="Cannot write the objectives")

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
+
+from salesplan.core.calendar import parse_day
+from salesplan.core.errors import DataError
+
+if TYPE_CHECKING:
+    from salesplan.tui.app import SalesplanApp
 
 
 class PromptModal(ModalScreen[str | None]):
@@ -44,3 +52,21 @@ class PromptModal(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_remind_day(app: SalesplanApp, then: Callable[[date], None]) -> None:
+    """Ask the day a ``standby`` lead is to be reminded on (a week from today by default);
+    a bad date is the error dialog, a cancel does nothing."""
+
+    def chosen(text: str | None) -> None:
+        if text is None:
+            return
+        try:
+            day = parse_day(text)
+        except DataError as exc:
+            app.show_error(exc)
+            return
+        then(day)
+
+    default = (app.today + timedelta(days=7)).isoformat()
+    app.push_screen(PromptModal("Remind on (YYYY-MM-DD)", default), chosen)

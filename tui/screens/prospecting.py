@@ -19,7 +19,7 @@ from salesplan.core.reporting import ReportResult
 from salesplan.core.services import LoggedAction
 from salesplan.tui.queries import ProspectRow, list_names, prospects_of
 from salesplan.tui.reports import run_report
-from salesplan.tui.screens.base import SalesplanScreen
+from salesplan.tui.screens.base import WRITE_GROUP, SalesplanScreen
 from salesplan.tui.screens.convert import ConvertModal, ConvertRequest
 from salesplan.tui.screens.log_action import ActionRequest, LogActionModal
 from salesplan.tui.widgets.navbar import NavBar
@@ -190,13 +190,6 @@ class ProspectingScreen(SalesplanScreen):
     def _log(self, prospect: ProspectRow, request: ActionRequest) -> None:
         ctx, at = self.ctx, self.sp.now()
 
-        def write() -> LoggedAction:
-            return services.record_action(
-                ctx, action_type=request.action_type, member=request.member,
-                prospect=prospect.key, outcome=request.outcome, at=at, note=request.note,
-                answers=request.answers or None,
-            )
-
         def done(logged: LoggedAction) -> None:
             self.sp.data_changed()
             self.notify(" · ".join([f"{prospect.name}: action logged", *logged.effects]),
@@ -205,7 +198,8 @@ class ProspectingScreen(SalesplanScreen):
                 self.notify(warning, severity="warning", timeout=8)
             self.load()
 
-        self.in_thread(write, done, group="write", error_title="Cannot log the action")
+        self.in_thread(lambda: request.record(ctx, at=at, prospect=prospect.key), done,
+                       group=WRITE_GROUP, error_title="Cannot log the action")
 
     def action_convert(self) -> None:
         prospect = self._prospect()
@@ -249,4 +243,4 @@ class ProspectingScreen(SalesplanScreen):
             self.notify(f"{prospect.name} converted into lead {key}", title="Converted")
             self.load()
 
-        self.in_thread(write, done, group="write", error_title="Cannot convert the prospect")
+        self.in_thread(write, done, group=WRITE_GROUP, error_title="Cannot convert the prospect")

@@ -5,6 +5,7 @@ range or an option runs the report again in a worker (the previous run is cancel
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -65,6 +66,11 @@ class ReportsScreen(SalesplanScreen):
         self.start: date | None = None
         self.end: date | None = None
         self.result: ReportResult | None = None
+        # The options form is rebuilt by message handlers (another report highlighted) and by
+        # the rebuild worker (config reloaded): the lock keeps two rebuilds from interleaving
+        # their remove and mount (which would mount a second ``opt-<name>``).
+        self._form_lock = asyncio.Lock()
+        self._form_report: str | None = None
 
     def compose(self) -> ComposeResult:
         reports = self.ctx.registry.reports
@@ -73,17 +79,21 @@ class ReportsScreen(SalesplanScreen):
         if self.start is None or self.end is None:
             self.start, self.end = preset_range(self.preset, self.sp.today,
                                                 self.ctx.config.team.week_starts)
+        listing = OptionList(
+            *(Option(Text.assemble((spec.title, "bold"), "\n", (spec.name, "dim")), id=spec.name)
+              for spec in reports.values()),
+            id="report-list",
+        )
+        if self.report is not None:
+            # Highlighted before mounting: the list's first highlight message then names the
+            # current report (a no-op) instead of resetting the choice to the first report.
+            listing.highlighted = list(reports).index(self.report)
         yield Header()
         yield NavBar("reports")
         with Horizontal():
             with Vertical(id="report-list-box", classes="box") as box:
                 box.border_title = "Reports"
-                yield OptionList(
-                    *(Option(Text.assemble((spec.title, "bold"), "\n", (spec.name, "dim")),
-                             id=spec.name)
-                      for spec in reports.values()),
-                    id="report-list",
-                )
+                yield listing
             with Vertical(id="report-main"):
                 with Horizontal(id="report-form", classes="form-row"):
                     yield Select([(label, key) for key, label in RANGE_PRESETS]
@@ -106,11 +116,6 @@ class ReportsScreen(SalesplanScreen):
         return self.ctx.registry.reports.get(self.report or "")
 
     async def on_mount(self) -> None:
-        listing = self.query_one("#report-list", OptionList)
-        names = list(self.ctx.registry.reports)
-        if self.report in names:
-            with self.prevent(OptionList.OptionHighlighted):
-                listing.highlighted = names.index(self.report)
         await self._show_options()
 
     def on_context_changed(self) -> None:
@@ -118,13 +123,21 @@ class ReportsScreen(SalesplanScreen):
         super().on_context_changed()
 
     async def _rebuild(self) -> None:
-        await self.recompose()
-        await self.on_mount()  # highlights the report and builds its options
+        async with self._form_lock:
+            await self.recompose()
+            await self._build_options()
         self.call_after_refresh(self.load)
 
     # -- the form ---------------------------------------------------------------------------
 
     async def _show_options(self) -> None:
+        """Show the current report's options (after any rebuild under way)."""
+        async with self._form_lock:
+            await self._build_options()
+
+    async def _build_options(self) -> None:
+        """Replace the option controls; the old ones are gone before the new ones mount."""
+        self._form_report = None
         box = self.query_one("#report-options", Horizontal)
         await box.remove_children()
         spec = self.spec
@@ -133,6 +146,7 @@ class ReportsScreen(SalesplanScreen):
         self.query_one("#report-summary", Label).update(spec.summary)
         with self.prevent(Select.Changed):
             await box.mount_all([option_widget(option, self.ctx) for option in spec.options])
+        self._form_report = spec.name
 
     def option_values(self) -> dict[str, Any]:
         spec = self.spec
@@ -197,6 +211,8 @@ class ReportsScreen(SalesplanScreen):
         if spec is None:
             self.query_one("#report-summary", Label).update("No report is enabled")
             return
+        if self._form_report != spec.name:
+            return  # its options are being built; the builder runs it next
         try:
             start, end = self._read_range()
             options = self.option_values()
@@ -210,6 +226,14 @@ class ReportsScreen(SalesplanScreen):
                        error_title=f"Report {spec.title} failed", catch_all=True)
 
     def show_result(self, result: ReportResult) -> None:
+        try:
+            self._draw(result)
+        except Exception as exc:  # a plugin's result the table or the chart cannot show
+            self.sp.show_error(f"report {result.report!r} returned a result that cannot be "
+                               f"shown: {type(exc).__name__}: {exc}",
+                               f"Report {result.title} failed")
+
+    def _draw(self, result: ReportResult) -> None:
         self.result = result
         box = self.query_one("#report-result-box")
         span = ""

@@ -17,7 +17,7 @@ from salesplan.core.errors import SalesplanError
 from salesplan.tui import config_edit
 from salesplan.tui.config_edit import Edit
 from salesplan.tui.screens.action_type_form import ActionTypeForm
-from salesplan.tui.screens.base import SalesplanScreen
+from salesplan.tui.screens.base import WRITE_GROUP, SalesplanScreen
 from salesplan.tui.screens.choose import ChoiceModal
 from salesplan.tui.screens.confirm import ConfirmModal
 from salesplan.tui.screens.prompt import PromptModal
@@ -158,14 +158,11 @@ class SettingsScreen(SalesplanScreen):
             config_edit.apply(ctx, edit)
 
         def done(_none: None) -> None:
-            try:
-                self.sp.reload_config()
-            except SalesplanError as exc:
-                self.sp.show_error(exc, "Saved, but the config does not reload")
+            if not self.sp.reload_or_report("Saved, but the config does not reload"):
                 return
             self.notify(f"{what}: saved and reloaded", title=ctx.config_path.name)
 
-        self.in_thread(write, done, group="write", error_title="Not saved")
+        self.in_thread(write, done, group=WRITE_GROUP, error_title="Not saved")
 
     def on_context_changed(self) -> None:
         self._generation = self.sp.generation

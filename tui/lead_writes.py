@@ -1,0 +1,41 @@
+"""The changes the pipeline board and the lead file make to a lead (move to a step, set a
+status), each run by ``change_lead`` in its own write transaction in a worker thread — one
+implementation for both screens, so they cannot drift apart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from salesplan.core import services
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salesplan.core.context import AppContext
+    from salesplan.core.db.models import Lead
+
+LeadChange = Callable[["Session", "AppContext", "Lead", datetime], object]
+
+
+def move_to(step: str) -> LeadChange:
+    """Move the lead to ``step`` (the core records the step change)."""
+    return lambda session, ctx, lead, at: services.move_lead(
+        session, ctx, lead=lead, step=step, at=at
+    )
+
+
+def set_status(status: str, remind_at: date | None = None) -> LeadChange:
+    """Give the lead ``status`` (``standby`` with the day to be reminded on)."""
+    return lambda session, ctx, lead, at: services.set_status(
+        session, ctx, lead=lead, status=status, remind_at=remind_at, at=at
+    )
+
+
+def change_lead(ctx: AppContext, key: str, change: LeadChange, at: datetime) -> None:
+    """Apply ``change`` to lead ``key`` and commit (a ``NotFoundError`` names the key)."""
+    with ctx.write_session() as session:
+        lead = services.get_lead(session, key)
+        change(session, ctx, lead, at)
+        session.commit()
