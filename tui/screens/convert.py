@@ -38,9 +38,13 @@ class ConvertModal(ModalScreen[ConvertRequest | None]):
         self.prospect_name = prospect_name
         self.default_title = title
         self.config = config
-        sales = [m.id for m in config.members if m.segment == "sales"]
+        # Without a prospect owner, default to the first member of the segment that works
+        # opportunities in the funnel (the team's own word for "sales").
+        funnel = config.funnel
+        segment = funnel.per_opportunity.segment if funnel and funnel.per_opportunity else None
+        workers = [m.id for m in config.members if m.segment == segment]
         self.owner = owner if owner and config.member(owner) else (
-            sales[0] if sales else config.members[0].id if config.members else ""
+            workers[0] if workers else config.members[0].id if config.members else ""
         )
         self.pipeline = config.pipelines[0].id if config.pipelines else ""
 
