@@ -31,6 +31,7 @@ from salesplan.core.pluginmanager import (
     discover_plugins,
 )
 from salesplan.core.registry import Registry, build_registry
+from salesplan.core.startup import resume_gc
 
 if TYPE_CHECKING:  # SQLAlchemy loads only when a command touches the database
     from sqlalchemy import Engine
@@ -155,7 +156,22 @@ def load_app(
     extra_plugins: Iterable[PluginInfo] = (),
     entry_points: bool = True,
 ) -> AppContext:
-    """Load and fully validate a config; no database is touched."""
+    """Load and fully validate a config; no database is touched.
+
+    Ends the installed script's start-up garbage-collection pause (``salesplan.core.startup``).
+    """
+    try:
+        return _load_app(config_path, env, extra_plugins, entry_points)
+    finally:
+        resume_gc()
+
+
+def _load_app(
+    config_path: str | Path,
+    env: Mapping[str, str] | None,
+    extra_plugins: Iterable[PluginInfo],
+    entry_points: bool,
+) -> AppContext:
     config, raw = load_config_file(Path(config_path))
     available = discover_plugins(extra_plugins, entry_points=entry_points)
     for index, name in enumerate(config.plugins.enabled):

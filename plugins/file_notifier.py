@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime
-from email import policy
 from pathlib import Path
 from typing import Self
 
@@ -19,7 +18,6 @@ from pydantic import BaseModel, Field
 from salesplan.core import hookimpl
 from salesplan.core.config.models import Strict
 from salesplan.core.errors import DeliveryError
-from salesplan.core.mail import build_mime
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage
 
@@ -58,6 +56,10 @@ def _file_stem(message: OutgoingMessage, now: datetime) -> str:
 
 def write_eml(message: OutgoingMessage, settings: BaseModel) -> DeliveryReport:
     """Write the message as a new ``.eml`` file; never overwrites an existing file."""
+    from email import policy  # the mail modules load only when a message is written
+
+    from salesplan.core.mail import build_mime
+
     if not isinstance(settings, FileNotifierSettings):
         settings = FileNotifierSettings.model_validate(settings.model_dump())
     folder = Path(settings.folder)

@@ -2,7 +2,8 @@
 
 The math lives in ``salesplan.core.funnel`` (exact, rounding up at every stage), the measured
 ratios in ``salesplan.core.funnel_measure`` and the write-back in ``salesplan.core.planwrite``;
-this module is the command and its rendering.
+this module is the command and its rendering. Every command imports this module at plugin
+discovery, so those modules and rich are imported inside the functions that use them.
 """
 
 from __future__ import annotations
@@ -11,34 +12,24 @@ import csv
 import io
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from salesplan.core.calendar import PERIOD_KINDS, parse_day, period_containing, today
 from salesplan.core.cli.context import parse_option, pass_app
-from salesplan.core.config.models import Objective
-from salesplan.core.context import AppContext
 from salesplan.core.errors import DataError
-from salesplan.core.funnel import (
-    SCALAR_RATIOS,
-    Choice,
-    FunnelRatios,
-    Plan,
-    Ratio,
-    build_plan,
-    choose_ratios,
-    configured_ratios,
-    exact,
-    plan_json,
-    ratio_number,
-)
-from salesplan.core.funnel_measure import MeasuredFunnel, measure_funnel
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
-from salesplan.core.planwrite import objectives_after, plan_objectives, write_objectives
+
+if TYPE_CHECKING:  # rich, the funnel math and the config writer load only when `plan` runs
+    from rich.console import Console
+    from rich.table import Table
+
+    from salesplan.core.config.models import Objective
+    from salesplan.core.context import AppContext
+    from salesplan.core.funnel import Choice, FunnelRatios, Plan, Ratio
+    from salesplan.core.funnel_measure import MeasuredFunnel
 
 MANIFEST = PluginManifest(
     name="planner",
@@ -53,6 +44,8 @@ def salesplan_cli_commands() -> list[click.Command]:
 
 
 def _ratio_text(value: Ratio) -> str:
+    from salesplan.core.funnel import ratio_number
+
     number = ratio_number(value)
     if number is None:
         return "unknown"
@@ -61,6 +54,9 @@ def _ratio_text(value: Ratio) -> str:
 
 def ratios_table(choices: list[Choice], measured: bool) -> Table:
     """Configured ratio, measured ratio (or unknown) and the one used, per key."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Funnel ratios", title_justify="left")
     table.add_column("Ratio")
     table.add_column("Configured", justify="right")
@@ -81,6 +77,8 @@ def ratios_table(choices: list[Choice], measured: bool) -> Table:
 
 def members_table(plan: Plan) -> Table:
     """Each member's share of their segment and what it means per working day."""
+    from rich.table import Table
+
     table = Table(
         title=f"Per member · {plan.period.kind} {plan.period.label} "
         f"({plan.working_days} working days)",
@@ -148,6 +146,11 @@ def _objective_text(objective: Objective) -> str:
 def confirm_and_write(app: AppContext, plan: Plan, console: Console, yes: bool,
                       to_stderr: bool = False) -> None:
     """Show the objectives before/after, ask, then write atomically."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from salesplan.core.planwrite import objectives_after, plan_objectives, write_objectives
+
     proposal = plan_objectives(plan, app.registry.action_types)
     before = list(app.config.objectives)
     after = objectives_after(before, proposal.objectives)
@@ -197,6 +200,18 @@ def plan_command(
     yes: bool,
 ) -> None:
     """Reverse funnel: from a revenue target to the actions each member must do."""
+    from rich.console import Console
+
+    from salesplan.core.funnel import (
+        SCALAR_RATIOS,
+        build_plan,
+        choose_ratios,
+        configured_ratios,
+        exact,
+        plan_json,
+    )
+    from salesplan.core.funnel_measure import measure_funnel
+
     if member is not None and not measured:
         raise DataError("--member needs --measured FROM TO")
     target = parse_option("--revenue", exact, revenue)

@@ -13,8 +13,11 @@ from typing import Any
 import click
 
 from salesplan.core import __version__
-from salesplan.core.cli.context import get_state
 from salesplan.core.errors import SalesplanError
+from salesplan.core.startup import pause_gc, skip_cyclic_teardown
+
+# ``salesplan.core.cli.context`` (and with it the config models, pydantic and the plugin
+# manager) is imported inside the functions below, after ``main`` paused the collector.
 
 CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("salesplan.core.cli.commands.init", "Write a commented starter salesplan.toml."),
@@ -66,6 +69,8 @@ class SalesplanGroup(click.Group):
             raise UserError(exc.message) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        from salesplan.core.cli.context import get_state
+
         names = list(CORE_COMMANDS)
         with contextlib.suppress(SalesplanError):  # no usable config: list what works
             names += [n for n in get_state(ctx).app.registry.commands if n not in names]
@@ -76,10 +81,14 @@ class SalesplanGroup(click.Group):
             return _load_core_command(cmd_name)
         if ctx.resilient_parsing:
             return None
+        from salesplan.core.cli.context import get_state
+
         command: click.Command | None = get_state(ctx).app.registry.commands.get(cmd_name)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from salesplan.core.cli.context import get_state
+
         rows = [(name, help_text) for name, (_m, help_text) in CORE_COMMANDS.items()]
         try:
             for name, command in get_state(ctx).app.registry.commands.items():
@@ -106,6 +115,8 @@ def cli(ctx: click.Context, config_option: str | None) -> None:
 
     With no command, opens the terminal UI on the config.
     """
+    from salesplan.core.cli.context import get_state
+
     get_state(ctx)
     if ctx.invoked_subcommand is None:
         tui = _load_core_command("tui")
@@ -117,6 +128,8 @@ def cli(ctx: click.Context, config_option: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: user errors become one message and exit status 2, never a traceback."""
+    pause_gc()
+    skip_cyclic_teardown()
     cli.main(args=argv, prog_name="salesplan")
 
 
