@@ -38,7 +38,7 @@ FORBIDDEN_MODULES = frozenset({
     "salesplan.core.digest_send", "salesplan.core.funnel", "salesplan.core.funnel_measure",
     "salesplan.core.mail", "salesplan.core.planwrite", "salesplan.core.reports.company",
     "salesplan.core.reports.conversion", "salesplan.core.reports.performance",
-    "salesplan.core.reports.prospecting", "salesplan.plugins.cohort_sql", "salesplan.tui",
+    "salesplan.core.reports.prospecting", "salesplan.core.reports.cohort", "salesplan.tui",
 })
 """Modules (and their submodules) that belong to other paths."""
 
@@ -137,7 +137,7 @@ def test_the_probe_sees_heavy_imports(report_config: Path) -> None:
         "--pipeline", "acquisition", "--format", "json")
     assert code == 0
     assert "salesplan.core.reports.conversion" in _heavy(modules)
-    assert "salesplan.plugins.cohort_sql" in _heavy(modules)
+    assert "salesplan.core.reports.cohort" in _heavy(modules)
 
 
 def test_load_app_in_process_never_touches_the_collector(config_path: Path) -> None:

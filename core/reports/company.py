@@ -44,7 +44,7 @@ from salesplan.core.config.models import Objective
 from salesplan.core.db.models import Lead
 from salesplan.core.errors import DataError
 from salesplan.core.reporting import ChartSeries, Column, ReportRequest, ReportResult
-from salesplan.plugins.cohort_sql import find_pipeline, range_utc
+from salesplan.core.reports.cohort import find_pipeline, range_utc
 from salesplan.plugins.company_report import GROUPINGS
 
 

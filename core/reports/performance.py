@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from salesplan.core.db.models import Lead
 from salesplan.core.reporting import ChartSeries, Column, ReportRequest, ReportResult
-from salesplan.plugins.cohort_sql import (
+from salesplan.core.reports.cohort import (
     OPEN_STATUSES,
     count_if,
     created_in,
