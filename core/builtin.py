@@ -6,7 +6,7 @@ from __future__ import annotations
 from salesplan.core.effects import RuleEffect
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
-from salesplan.core.reporting import ReportSpec
+from salesplan.core.reporting import ReportOption, ReportRequest, ReportResult, ReportSpec
 
 MANIFEST = PluginManifest(
     name="core",
@@ -23,8 +23,26 @@ def salesplan_rule_effects() -> list[type[RuleEffect]]:
     return list(BUILTIN_EFFECTS)
 
 
+def _run_objectives(request: ReportRequest) -> ReportResult:
+    # The implementation (SQLAlchemy, the models, the services) loads only when it runs.
+    from salesplan.core.objectives import run_objectives_report
+
+    return run_objectives_report(request)
+
+
+OBJECTIVES_REPORT = ReportSpec(
+    name="objectives",
+    title="Objectives",
+    run=_run_objectives,
+    summary="Each objective's period, target, actual, expected pace and status on a day.",
+    options=(
+        ReportOption(name="date", kind="date", help="Day to measure on (default today)."),
+        ReportOption(name="member", kind="member", help="Only this member's objectives."),
+    ),
+    needs_range=False,
+)
+
+
 @hookimpl
 def salesplan_reports() -> list[ReportSpec]:
-    from salesplan.core.objectives import OBJECTIVES_REPORT
-
     return [OBJECTIVES_REPORT]

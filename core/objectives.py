@@ -45,7 +45,7 @@ from salesplan.core.calendar import (
 )
 from salesplan.core.config.models import Objective
 from salesplan.core.db.models import Action, Lead, Prospect
-from salesplan.core.reporting import Column, ReportOption, ReportRequest, ReportResult, ReportSpec
+from salesplan.core.reporting import Column, ReportRequest, ReportResult
 from salesplan.core.services.common import check_member
 
 if TYPE_CHECKING:
@@ -336,14 +336,6 @@ def _run_report(request: ReportRequest) -> ReportResult:
     return objectives_result(request.session, request.app, day=day, member=member)
 
 
-OBJECTIVES_REPORT = ReportSpec(
-    name="objectives",
-    title="Objectives",
-    run=_run_report,
-    summary="Each objective's period, target, actual, expected pace and status on a day.",
-    options=(
-        ReportOption(name="date", kind="date", help="Day to measure on (default today)."),
-        ReportOption(name="member", kind="member", help="Only this member's objectives."),
-    ),
-    needs_range=False,
-)
+def run_objectives_report(request: ReportRequest) -> ReportResult:
+    """The ``objectives`` report (SPEC §6); its spec lives in ``salesplan.core.builtin``."""
+    return _run_report(request)

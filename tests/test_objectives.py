@@ -16,12 +16,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from salesplan.core.builtin import OBJECTIVES_REPORT
 from salesplan.core.calendar import count_working_days, period_containing
 from salesplan.core.context import AppContext
 from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList
 from salesplan.core.errors import NotFoundError
 from salesplan.core.objectives import (
-    OBJECTIVES_REPORT,
     ObjectiveProgress,
     compute_objectives,
     measure,
