@@ -19,13 +19,12 @@ run one at a time, which is what the digest is for.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -33,62 +32,20 @@ from salesplan.core.calendar import utc_now
 from salesplan.core.db.models import SentDigest
 from salesplan.core.digest import Digest, build_digest, personal_digest
 from salesplan.core.digest_render import render_html, render_text, subject
+from salesplan.core.digest_settings import (
+    PERSONAL_SUFFIX,
+    SECTION,
+    SMTP,
+    SMTP_NOTIFIER,
+    EmailDigestSettings,
+    SmtpSettings,
+)
 from salesplan.core.errors import ConfigError, DeliveryError
-from salesplan.core.mail import SmtpSettings, send_smtp
+from salesplan.core.mail import send_smtp
 from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
-
-SECTION = "notifiers.email_digest"
-SMTP = "smtp"
-PERSONAL_SUFFIX = ":personal"
-
-
-class EmailDigestSettings(SmtpSettings):
-    """`[notifiers.email_digest]`: who gets the morning digest and how it travels."""
-
-    to: list[str] = Field(
-        default_factory=list, description="Addresses of the team digest, besides managers."
-    )
-    sender: str = Field(min_length=3, description="From address of the digest.")
-    per_member: bool = Field(
-        default=False, description="Also send each rep (role = rep, with an email) their own."
-    )
-    via: str = Field(
-        default=SMTP,
-        pattern=r"^[a-z][a-z0-9_]*$",
-        description="Notifier that delivers it: 'smtp' (the keys of this section) or another "
-        "notifier's name, e.g. 'file' (plugin file_notifier, settings in [notifiers.file]).",
-    )
-
-    @field_validator("to")
-    @classmethod
-    def _addresses(cls, value: list[str]) -> list[str]:
-        for address in value:
-            if "@" not in address or address.strip() != address or not address:
-                raise ValueError(f"{address!r} is not an e-mail address")
-        return value
-
-    @field_validator("sender")
-    @classmethod
-    def _sender(cls, value: str) -> str:
-        if "@" not in value:
-            raise ValueError(f"{value!r} is not an e-mail address")
-        return value
-
-
-def smtp_deliver(message: OutgoingMessage, settings: BaseModel) -> DeliveryReport:
-    """The ``smtp`` notifier: password from the process environment at send time."""
-    if not isinstance(settings, SmtpSettings):
-        settings = SmtpSettings.model_validate(settings.model_dump())
-    return send_smtp(message, settings, os.environ)
-
-
-SMTP_NOTIFIER = NotifierSpec(
-    name=SMTP, title="E-mail over SMTP", settings_model=SmtpSettings, deliver=smtp_deliver
-)
-
 
 @dataclass(frozen=True)
 class PlannedMessage:

@@ -15,58 +15,10 @@ import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from pathlib import Path
-from typing import Self
 
-from pydantic import Field, model_validator
-
-from salesplan.core.config.models import Strict
+from salesplan.core.digest_settings import SmtpSettings
 from salesplan.core.errors import DeliveryError
 from salesplan.core.notify import DeliveryReport, OutgoingMessage
-
-
-class SmtpSettings(Strict):
-    """How to reach the SMTP server. Secrets never live in the file: only the name of the
-    environment variable that holds the password does."""
-
-    smtp_host: str = Field(default="localhost", min_length=1, description="SMTP server name.")
-    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP server port.")
-    starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
-    ssl: bool = Field(
-        default=False, description="Implicit TLS from the first byte (SMTPS, usually port 465)."
-    )
-    username: str = Field(default="", description="Login name; empty means no login.")
-    password_env: str = Field(
-        default="SALESPLAN_SMTP_PASSWORD",
-        description="Environment variable holding the password used with `username`.",
-    )
-    timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for the server.")
-    cafile: str | None = Field(
-        default=None,
-        description="PEM file of CA certificates to trust for TLS (relative to the config "
-        "file); default: the system's trust store.",
-    )
-    tls_verify: bool = Field(
-        default=True,
-        description="Check the server's certificate and name. Turn off only for a test server.",
-    )
-
-    @model_validator(mode="after")
-    def _one_tls_mode(self) -> Self:
-        if self.ssl and self.starttls:
-            raise ValueError("choose one of 'ssl' (implicit TLS) and 'starttls', not both")
-        return self
-
-    @property
-    def server(self) -> str:
-        """``host:port``, as error messages name the server."""
-        return f"{self.smtp_host}:{self.smtp_port}"
-
-    def with_base_dir(self, base: Path) -> Self:
-        """A copy whose relative ``cafile`` is resolved against the config's folder."""
-        if self.cafile and not Path(self.cafile).is_absolute():
-            return self.model_copy(update={"cafile": str(base / self.cafile)})
-        return self
 
 
 def _one_line(value: str) -> str:

@@ -91,13 +91,13 @@ def salesplan_cli_commands() -> list[click.Command]:
 
 @hookimpl
 def salesplan_notifiers() -> list[NotifierSpec]:
-    from salesplan.core.digest_send import SMTP_NOTIFIER
+    from salesplan.core.digest_settings import SMTP_NOTIFIER
 
     return [SMTP_NOTIFIER]
 
 
 @hookimpl
 def salesplan_config_sections() -> dict[str, type[BaseModel]]:
-    from salesplan.core.digest_send import EmailDigestSettings
+    from salesplan.core.digest_settings import EmailDigestSettings
 
     return {"notifiers.email_digest": EmailDigestSettings}

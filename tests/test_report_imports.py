@@ -45,11 +45,9 @@ FORBIDDEN_MODULES = frozenset({
 ALL_PLUGINS = (
     '[plugins]\nenabled = ["calls", "emails", "meetings", "activity_report", '
     '"conversion_report", "performance_report", "company_report", "prospecting_report", '
-    '"planner", "file_notifier"]\n'
+    '"planner", "email_digest", "file_notifier"]\n'
 )
-"""Every built-in plugin but ``email_digest``: its notifier and settings hooks (called by every
-``load_app``) return objects defined in ``salesplan.core.digest_send``, which imports the
-digest, the SMTP client and the mail builders; enabling it costs a report those imports."""
+"""Every built-in plugin."""
 
 PROBE = """
 import gc, json, sys
