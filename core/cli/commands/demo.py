@@ -55,13 +55,16 @@ def demo_command(folder: Path, reset: bool, no_tui: bool, size: str, seed: int,
             state._app = None
             click.get_current_context().invoke(tui)
             return
+    day = date.today()
+    month_start = day.replace(day=1).isoformat()
     click.echo(
         "Try:\n"
         f"  salesplan --config {config} tui\n"
         f"  salesplan --config {config} todo\n"
         f"  salesplan --config {config} lead list\n"
         f"  salesplan --config {config} reports\n"
-        f"  salesplan --config {config} report activity\n"
+        f"  salesplan --config {config} report activity --from {month_start} --to {day}\n"
+        f"  salesplan --config {config} objectives\n"
         f"  salesplan --config {config} export {folder / 'export'}"
     )
 
