@@ -2,9 +2,10 @@
 
 The app owns the current ``AppContext`` and a fixed or real "today". Main screens are Textual
 modes (one per module, plugin screens included) so switching is instant and each keeps its
-state; a config reload bumps ``generation`` and every screen rebuilds itself from the new
-context the next time it is shown. Core errors (``SalesplanError``) become an error dialog,
-never a crash.
+state; once the dashboard has loaded, the other built-in screens are composed off screen
+(``tui.prepare``) so even their first visit is quick. A config reload bumps ``generation``
+and every screen rebuilds itself from the new context the next time it is shown. Core
+errors (``SalesplanError``) become an error dialog, never a crash.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from salesplan.core.config.loader import display_path
 from salesplan.core.context import AppContext, load_app
 from salesplan.core.errors import SalesplanError
 from salesplan.tui.commands import SalesplanCommands
+from salesplan.tui.prepare import ScreenPreparer
 from salesplan.tui.screens.error import ErrorModal
 
 # (mode name, title, key, module, class) of the built-in screens, in menu order.
@@ -74,6 +76,7 @@ class SalesplanApp(App[None]):
         self.data_version = 0
         self._plugin_modes: set[str] = set()
         self._plugin_keys: set[str] = set()
+        self.preparer: ScreenPreparer | None = None
         for name, _title, _key, module, class_name in MAIN_SCREENS:
             self.add_mode(name, _screen_factory(module, class_name))
         self._add_plugin_modes()
@@ -192,8 +195,18 @@ class SalesplanApp(App[None]):
 
     def on_mount(self) -> None:
         self.switch_mode("dashboard")
+        # The other main screens are composed off screen once the dashboard has loaded, so
+        # their first visit is as quick as a revisit (their data still loads when shown).
+        self.preparer = ScreenPreparer(
+            self,
+            [name for name, *_ in MAIN_SCREENS if name != "dashboard"],
+            ["salesplan.tui.screens.lead_file"],
+        )
+        self.preparer.start()
 
     def on_unmount(self) -> None:
+        if self.preparer is not None:
+            self.preparer.stop()
         self.ctx.dispose()
 
     # -- errors -----------------------------------------------------------------------------

@@ -98,13 +98,24 @@ class SalesplanScreen(Screen[None]):
     def on_mount(self) -> None:
         self._generation = self.sp.generation
         self._data_version = self.sp.data_version
+        if not self.is_current:
+            # Composed ahead, off screen (``tui.prepare``): the data loads when it is shown.
+            return
+        self._shown_once = True
         # After the first refresh: tables filled before their first render keep the
         # widths of their headers.
         self.call_after_refresh(self.load)
 
     def on_screen_resume(self) -> None:
         if not self._shown_once:
+            # First shown after being composed ahead: load now (or rebuild first when the
+            # config changed meanwhile).
             self._shown_once = True
+            if self._generation != self.sp.generation:
+                self.on_context_changed()
+            else:
+                self._data_version = self.sp.data_version
+                self.call_after_refresh(self.load)
             return
         if self._generation != self.sp.generation:
             self._data_version = self.sp.data_version

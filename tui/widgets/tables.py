@@ -22,6 +22,10 @@ def cell_width(cell: object) -> int:
     return max((line.cell_len for line in text.split("\n")), default=0)
 
 
+def _one_line(cell: object) -> bool:
+    return "\n" not in (cell.plain if isinstance(cell, Text) else str(cell))
+
+
 def fill_table(
     table: DataTable,  # type: ignore[type-arg]
     columns: Sequence[Cell],
@@ -29,14 +33,24 @@ def fill_table(
     keys: Sequence[str | None] | None = None,
     max_width: int = MAX_WIDTH,
 ) -> None:
-    """Replace the table's columns and rows; long cells wrap (rows have auto height)."""
+    """Replace the table's columns and rows; long cells wrap (rows have auto height).
+
+    A row whose cells all fit on one line gets height 1 rather than auto: the same look, but
+    Textual then need not render every cell of the row to measure it (for a few hundred rows
+    that measuring blocked input for over a second)."""
     widths = [cell_width(label) for label in columns]
-    for row in rows:
-        for index, cell in enumerate(row[: len(widths)]):
-            widths[index] = max(widths[index], cell_width(cell))
+    cell_widths = [[cell_width(cell) for cell in row[: len(widths)]] for row in rows]
+    for row_widths in cell_widths:
+        for index, width in enumerate(row_widths):
+            widths[index] = max(widths[index], width)
+    widths = [min(width, max_width) for width in widths]
     table.clear(columns=True)
     for label, width in zip(columns, widths, strict=True):
-        table.add_column(label, width=min(width, max_width))
+        table.add_column(label, width=width)
     for index, row in enumerate(rows):
         key = keys[index] if keys is not None else None
-        table.add_row(*row, key=key, height=None)
+        fits = all(
+            width <= widths[column] and _one_line(cell)
+            for column, (cell, width) in enumerate(zip(row, cell_widths[index], strict=False))
+        )
+        table.add_row(*row, key=key, height=1 if fits else None)
