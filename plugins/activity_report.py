@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.reporting import ReportRequest, ReportResult, ReportSpec
+from salesplan.core.reports import prepare_rollups
 
 if TYPE_CHECKING:
-    from salesplan.core.context import AppContext
+    pass
 
 MANIFEST = PluginManifest(
     name="activity_report",
@@ -30,19 +31,12 @@ def run(request: ReportRequest) -> ReportResult:
     return run_activity(request)
 
 
-def prepare(app: AppContext) -> None:
-    """Fold recent actions into the daily rollup when many are pending (own transaction)."""
-    from salesplan.core.reports.rollups import refresh_if_behind
-
-    refresh_if_behind(app)
-
-
 ACTIVITY_REPORT = ReportSpec(
     name="activity",
     title="Activity",
     run=run,
     summary="Per member: actions by type and outcome, leads created, managed and won.",
-    prepare=prepare,
+    prepare=prepare_rollups,
 )
 
 

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.reporting import ReportRequest, ReportResult, ReportSpec
+from salesplan.core.reports import prepare_rollups
 
 if TYPE_CHECKING:
-    from salesplan.core.context import AppContext
+    pass
 
 MANIFEST = PluginManifest(
     name="prospecting_report",
@@ -29,19 +30,12 @@ def run(request: ReportRequest) -> ReportResult:
     return run_prospecting(request)
 
 
-def prepare(app: AppContext) -> None:
-    """Fold recent actions into the rollups when many are pending (own transaction)."""
-    from salesplan.core.reports.rollups import refresh_if_behind
-
-    refresh_if_behind(app)
-
-
 PROSPECTING_REPORT = ReportSpec(
     name="prospecting",
     title="Prospecting",
     run=run,
     summary="Per prospecting list: prospects worked and converted, actions, and by whom.",
-    prepare=prepare,
+    prepare=prepare_rollups,
 )
 
 
