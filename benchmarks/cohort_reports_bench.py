@@ -113,7 +113,8 @@ def best_time(app: AppContext, name: str, start: date, end: date, options: dict[
         with app.session() as s:
             began = time.perf_counter()
             result = app.registry.reports[name].run(
-                ReportRequest(session=s, app=app, start=start, end=end, options=options))
+                ReportRequest(connection=s.connection(), app=app, start=start, end=end,
+                              options=options))
             best = min(best, time.perf_counter() - began)
             rows = len(result.rows)
     return best, rows

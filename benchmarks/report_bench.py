@@ -353,7 +353,7 @@ def query_only_times(app: Any, start: date, end: date, duck_path: Path, plain_pa
     def report(name: str) -> Any:
         def work() -> None:
             with app.session() as session:
-                app.registry.reports[name].run(ReportRequest(session, app, start, end))
+                app.registry.reports[name].run(ReportRequest(session.connection(), app, start, end))
         return work
 
     duck = duckdb.connect(str(duck_path), read_only=True)

@@ -34,7 +34,7 @@ from salesplan.core.registry import Registry, build_registry
 from salesplan.core.startup import resume_gc
 
 if TYPE_CHECKING:  # SQLAlchemy loads only when a command touches the database
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlmodel import Session
 
 CONFIG_ENV = "SALESPLAN_CONFIG"
@@ -142,6 +142,24 @@ class AppContext:
         bind = self.engine.execution_options(**{WRITE_OPTION: True})
         with Session(bind) as session:
             yield session
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A Core connection in a read transaction (plain ``BEGIN``), rolled back at the end.
+
+        Reports use it instead of ``session``: it needs neither the ORM nor SQLModel, which a
+        one-shot CLI report would otherwise spend more time importing than querying."""
+        with self.engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core connection in a write transaction (``BEGIN IMMEDIATE`` on SQLite),
+        committed when the block ends normally and rolled back on error."""
+        from salesplan.core.db.engine import WRITE_OPTION
+
+        with self.engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
+            yield connection
 
     def dispose(self) -> None:
         if self._engine is not None:

@@ -246,7 +246,7 @@ def build_digest(session: Session, app: AppContext, day: date) -> Digest:
     report = app.registry.reports.get("activity")
     if report is None:
         raise PluginError("the digest needs the 'activity' report: enable plugin activity_report")
-    result = report.run(ReportRequest(session, app, day, day, {}))
+    result = report.run(ReportRequest(session.connection(), app, day, day, {}))
     types = app.registry.action_types
     progress = compute_objectives(session, app, day=day)
     working = is_working_day(day, app.config.team.working_days)

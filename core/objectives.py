@@ -31,8 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import func, select
 
 from salesplan.core.calendar import (
     Period,
@@ -44,12 +43,13 @@ from salesplan.core.calendar import (
     today,
 )
 from salesplan.core.config.models import Objective
-from salesplan.core.db.models import Action, Lead, Prospect
+from salesplan.core.db.query_tables import actions, leads, prospects
 from salesplan.core.reporting import Column, ReportRequest, ReportResult
 from salesplan.core.services.common import check_member
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
+    from salesplan.core.reports.sql import Executor
 
 Status = Literal["met", "ahead", "on_track", "behind"]
 STATUSES: tuple[Status, ...] = ("met", "ahead", "on_track", "behind")
@@ -127,7 +127,7 @@ def who_rows(app: AppContext, objective: Objective) -> list[str]:
 
 
 def compute_objectives(
-    session: Session, app: AppContext, *, day: date, member: str | None = None
+    session: Executor, app: AppContext, *, day: date, member: str | None = None
 ) -> list[ObjectiveProgress]:
     """Progress of every configured objective on ``day`` (team timezone), one entry per
     (objective, member it applies to); ``member`` keeps only that member's entries (team
@@ -207,7 +207,7 @@ def pace(
 
 
 def measure(
-    session: Session,
+    session: Executor,
     metric: str,
     *,
     start: datetime,
@@ -224,11 +224,11 @@ def measure(
     query = select(value_column)
     for target, on in joins:
         query = query.join(target, on)
-    return float(session.exec(query.where(*conditions)).one() or 0.0)
+    return float(session.execute(query.where(*conditions)).scalar_one() or 0.0)
 
 
 def measure_by_member(
-    session: Session,
+    session: Executor,
     metric: str,
     *,
     start: datetime,
@@ -244,7 +244,7 @@ def measure_by_member(
     for target, on in joins:
         query = query.join(target, on)
     query = query.where(*conditions, who_column.in_(who)).group_by(who_column)
-    values = {str(name): float(value or 0.0) for name, value in session.exec(query).all()}
+    values = {str(name): float(value or 0.0) for name, value in session.execute(query).all()}
     return {name: values.get(name, 0.0) for name in who}
 
 
@@ -257,35 +257,35 @@ def _metric_query(
     joins: list[tuple[Any, Any]] = []
     if metric in LEAD_METRICS:
         if metric == "leads_created":
-            conditions = [Lead.created_at >= start, Lead.created_at < end]
+            conditions = [leads.c.created_at >= start, leads.c.created_at < end]
         else:
             conditions = [
-                Lead.status == "won",
-                col(Lead.closed_at) >= start,
-                col(Lead.closed_at) < end,
+                leads.c.status == "won",
+                leads.c.closed_at >= start,
+                leads.c.closed_at < end,
             ]
         if pipeline is not None:
-            conditions.append(Lead.pipeline == pipeline)
+            conditions.append(leads.c.pipeline == pipeline)
         value = (
-            func.coalesce(func.sum(Lead.amount), 0.0)
+            func.coalesce(func.sum(leads.c.amount), 0.0)
             if metric == "revenue"
-            else func.count(Lead.id)
+            else func.count(leads.c.id)
         )
-        return value, col(Lead.owner), conditions, joins
+        return value, leads.c.owner, conditions, joins
     if metric == "prospects_converted":
-        conditions = [Lead.created_at >= start, Lead.created_at < end]
+        conditions = [leads.c.created_at >= start, leads.c.created_at < end]
         if pipeline is not None:
-            conditions.append(Lead.pipeline == pipeline)
-        joins.append((Lead, col(Lead.prospect_id) == col(Prospect.id)))
-        return func.count(Prospect.id), col(Prospect.owner), conditions, joins
+            conditions.append(leads.c.pipeline == pipeline)
+        joins.append((leads, leads.c.prospect_id == prospects.c.id))
+        return func.count(prospects.c.id), prospects.c.owner, conditions, joins
     type_id, _, outcome = metric.partition(":")
-    conditions = [Action.action_type == type_id, Action.at >= start, Action.at < end]
+    conditions = [actions.c.action_type == type_id, actions.c.at >= start, actions.c.at < end]
     if outcome:
-        conditions.append(Action.outcome == outcome)
+        conditions.append(actions.c.outcome == outcome)
     if pipeline is not None:
-        joins.append((Lead, col(Lead.id) == col(Action.lead_id)))
-        conditions.append(Lead.pipeline == pipeline)
-    return func.count(Action.id), col(Action.member), conditions, joins
+        joins.append((leads, leads.c.id == actions.c.lead_id))
+        conditions.append(leads.c.pipeline == pipeline)
+    return func.count(actions.c.id), actions.c.member, conditions, joins
 
 
 OBJECTIVE_COLUMNS: tuple[Column, ...] = (
@@ -304,7 +304,7 @@ OBJECTIVE_COLUMNS: tuple[Column, ...] = (
 
 
 def objectives_result(
-    session: Session, app: AppContext, *, day: date, member: str | None = None
+    session: Executor, app: AppContext, *, day: date, member: str | None = None
 ) -> ReportResult:
     """The objectives report for ``day`` as a plain result (the CLI and report share it)."""
     progress = compute_objectives(session, app, day=day, member=member)
@@ -333,7 +333,7 @@ def _option_day(value: Any, request: ReportRequest) -> date:
 def _run_report(request: ReportRequest) -> ReportResult:
     day = _option_day(request.options.get("date"), request)
     member = request.options.get("member") or None
-    return objectives_result(request.session, request.app, day=day, member=member)
+    return objectives_result(request.connection, request.app, day=day, member=member)
 
 
 def run_objectives_report(request: ReportRequest) -> ReportResult:

@@ -1,8 +1,9 @@
 """Report contract: what a report plugin declares and the typed result it returns.
 
-A report is a function from a ``ReportRequest`` (session, app context, inclusive date range in
-team-timezone calendar days, options) to a ``ReportResult``. The same result renders as a Rich
-table, JSON, CSV, a TUI table and chart, or a digest section; renderers never query again.
+A report is a function from a ``ReportRequest`` (a database connection, app context, inclusive
+date range in team-timezone calendar days, options) to a ``ReportResult``. The same result
+renders as a Rich table, JSON, CSV, a TUI table and chart, or a digest section; renderers
+never query again.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlmodel import Session
 
     from salesplan.core.context import AppContext
@@ -85,13 +88,26 @@ class ReportResult(BaseModel):
 
 @dataclass
 class ReportRequest:
-    """What a report receives: an open session, the app context, the range and options."""
+    """What a report receives: an open read connection, the app context, the range and options.
 
-    session: Session
+    Build statements with SQLAlchemy Core (``salesplan.core.db.query_tables`` or the models'
+    ``__table__``) and run them with ``connection.execute``. A report that prefers the ORM
+    can use ``session``: a SQLModel session on the same connection and transaction, created
+    on first use (the built-in reports never touch it, so a CLI report does not import the
+    ORM). Reports only read; neither may be committed.
+    """
+
+    connection: Connection
     app: AppContext
     start: date
     end: date
     options: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def session(self) -> Session:
+        from sqlmodel import Session
+
+        return Session(bind=self.connection)
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,7 @@ def text_section(text: str, heading: str) -> list[str]:
 def test_activity_report_matches_the_hand_computed_day(digest_app: AppContext) -> None:
     with digest_app.session() as session:
         result = digest_app.registry.reports["activity"].run(
-            ReportRequest(session, digest_app, DAY, DAY, {})
+            ReportRequest(session.connection(), digest_app, DAY, DAY, {})
         )
     rows = {row["member"]: row for row in result.rows}
     assert list(rows) == ["alice", "bob", "carol", "dave"]

@@ -356,7 +356,8 @@ def test_pace_status_rules() -> None:
 def test_report_and_cli(team: AppContext, run_cli: Callable[..., object]) -> None:
     with team.session() as session:
         result = OBJECTIVES_REPORT.run(ReportRequest(
-            session=session, app=team, start=date(2026, 3, 31), end=date(2026, 3, 31),
+            connection=session.connection(), app=team,
+            start=date(2026, 3, 31), end=date(2026, 3, 31),
             options={"date": "2026-03-31", "member": "bob"},
         ))
     assert [(r["who"], r["metric"], r["period"], r["actual"], r["status"]) for r in result.rows] \

@@ -144,8 +144,8 @@ def test_reports_example(load_example: Callable[..., Any]) -> None:
         services.record_action(app, action_type="call", member=member, lead=key,
                                outcome="reached", at=datetime(2026, 3, day, 10, 0))
     spec = app.registry.reports["calls_per_member"]
-    with app.session() as session:
-        result = spec.run(ReportRequest(session=session, app=app, start=date(2026, 3, 2),
+    with app.read_connection() as connection:
+        result = spec.run(ReportRequest(connection=connection, app=app, start=date(2026, 3, 2),
                                         end=date(2026, 3, 6)))
     assert result.rows == [{"member": "alice", "calls": 2}, {"member": "bob", "calls": 1}]
     assert result.totals == {"member": "Total", "calls": 3}

@@ -24,7 +24,7 @@ from salesplan.core import services
 from salesplan.core.context import load_app
 
 FORBIDDEN_PACKAGES = frozenset({
-    "alembic", "plotext", "psycopg", "psycopg2", "rich", "smtplib", "textual",
+    "alembic", "plotext", "psycopg", "psycopg2", "rich", "smtplib", "sqlmodel", "textual",
     "textual_plotext", "tomli_w", "tomlkit",
 })
 """Top-level packages a JSON report never needs."""
@@ -33,6 +33,9 @@ FORBIDDEN_MODULES = frozenset({
     # building and sending mail (``email.message``/``email.parser`` are fine: the standard
     # library's importlib.metadata reads package metadata with them)
     "email.headerregistry", "email.mime", "email.policy",
+    # the ORM and the model classes: reports query the Core ``query_tables``; the PostgreSQL
+    # dialect when the base is SQLite
+    "sqlalchemy.orm", "salesplan.core.db.models", "sqlalchemy.dialects.postgresql",
     # other commands, reports and the UI
     "salesplan.core.config.writer", "salesplan.core.digest", "salesplan.core.digest_render",
     "salesplan.core.digest_send", "salesplan.core.funnel", "salesplan.core.funnel_measure",

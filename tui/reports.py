@@ -64,10 +64,9 @@ def run_report(
     try:
         if spec.prepare is not None:
             spec.prepare(app)
-        with app.session() as session:
-            result = spec.run(
-                ReportRequest(session=session, app=app, start=start, end=end, options=values)
-            )
+        with app.read_connection() as connection:
+            result = spec.run(ReportRequest(
+                connection=connection, app=app, start=start, end=end, options=values))
     except SalesplanError:
         raise
     except Exception as exc:

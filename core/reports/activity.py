@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from salesplan.core.db.query_tables import leads
 from salesplan.core.reporting import ChartSeries, Column, ReportResult
 from salesplan.core.reports.rollups import action_counts, leads_touched
 from salesplan.core.reports.sql import add_count, in_range, int_map, member_ids, request_range_utc
@@ -79,9 +80,7 @@ def _nested(
 
 def run_activity(request: ReportRequest) -> ReportResult:
     """Compute the activity report; pure (no output), reused by the CLI, TUI and digest."""
-    from salesplan.core.db.models import Lead
-
-    session, app = request.session, request.app
+    session, app = request.connection, request.app
     registry = app.registry
     members = member_ids(request)
     bounds = request_range_utc(request)
@@ -94,17 +93,17 @@ def run_activity(request: ReportRequest) -> ReportResult:
 
     managed = leads_touched(session, app, request.start, request.end, members)
     created = int_map(session.execute(
-        select(Lead.owner, func.count())
-        .where(in_range(Lead.created_at, bounds), Lead.owner.in_(members))  # type: ignore[attr-defined]
-        .group_by(Lead.owner)
+        select(leads.c.owner, func.count())
+        .where(in_range(leads.c.created_at, bounds), leads.c.owner.in_(members))
+        .group_by(leads.c.owner)
     ))
     won: dict[str, tuple[int, float]] = {
         owner: (int(count), float(amount or 0.0))
         for owner, count, amount in session.execute(
-            select(Lead.owner, func.count(), func.sum(Lead.amount))
-            .where(Lead.status == "won", in_range(Lead.closed_at, bounds),
-                   Lead.owner.in_(members))  # type: ignore[attr-defined]
-            .group_by(Lead.owner)
+            select(leads.c.owner, func.count(), func.sum(leads.c.amount))
+            .where(leads.c.status == "won", in_range(leads.c.closed_at, bounds),
+                   leads.c.owner.in_(members))
+            .group_by(leads.c.owner)
         )
     }
 

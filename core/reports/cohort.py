@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, case, func, literal
 
 from salesplan.core.calendar import day_range_utc
-from salesplan.core.db.models import Lead
+from salesplan.core.db.query_tables import leads
 from salesplan.core.errors import DataError
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def find_pipeline(request: ReportRequest, *, required: bool) -> Pipeline | None:
 
 def created_in(start: datetime, end: datetime) -> ColumnElement[bool]:
     """Leads created in the half-open UTC interval ``[start, end)``."""
-    return and_(Lead.created_at >= start, Lead.created_at < end)
+    return and_(leads.c.created_at >= start, leads.c.created_at < end)
 
 
 def count_if(condition: ColumnElement[bool]) -> Any:

@@ -41,7 +41,7 @@ from salesplan.core.calendar import (
     periods_touching,
 )
 from salesplan.core.config.models import Objective
-from salesplan.core.db.models import Lead
+from salesplan.core.db.query_tables import leads
 from salesplan.core.errors import DataError
 from salesplan.core.reporting import ChartSeries, Column, ReportRequest, ReportResult
 from salesplan.core.reports.cohort import find_pipeline, range_utc
@@ -85,16 +85,16 @@ def _grouped(
     amount only when asked: without it the count can be answered from an index alone)."""
     start, end = range_utc(request)
     index = _period_index(moment, periods, request).label("period_index")
-    amount = func.coalesce(func.sum(Lead.amount), 0.0) if with_amount else literal(0.0)
+    amount = func.coalesce(func.sum(leads.c.amount), 0.0) if with_amount else literal(0.0)
     query = (
         select(index, func.count().label("n"), amount)
         .where(moment >= start, moment < end, condition)
         .group_by(index)
     )
     if pipeline_id is not None:
-        query = query.where(Lead.pipeline == pipeline_id)
+        query = query.where(leads.c.pipeline == pipeline_id)
     return {
-        int(row[0]): (int(row[1]), float(row[2])) for row in request.session.execute(query)
+        int(row[0]): (int(row[1]), float(row[2])) for row in request.connection.execute(query)
     }
 
 
@@ -141,9 +141,9 @@ def run_company(request: ReportRequest) -> ReportResult:
     periods = report_periods(request, by)
     if not periods:
         raise DataError(f"empty range: {request.start} is after {request.end}")
-    created = _grouped(request, periods, Lead.created_at, Lead.id.is_not(None), pipeline_id,
+    created = _grouped(request, periods, leads.c.created_at, leads.c.id.is_not(None), pipeline_id,
                        with_amount=False)
-    won = _grouped(request, periods, Lead.closed_at, Lead.status == "won", pipeline_id,
+    won = _grouped(request, periods, leads.c.closed_at, leads.c.status == "won", pipeline_id,
                    with_amount=True)
     objectives = revenue_objectives(request, pipeline_id)
     rows: list[dict[str, Any]] = []

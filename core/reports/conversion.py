@@ -48,7 +48,7 @@ from sqlalchemy import (
     select,
 )
 
-from salesplan.core.db.models import Lead, StepChange
+from salesplan.core.db.query_tables import leads, step_changes
 from salesplan.core.reporting import ChartSeries, Column, ReportRequest, ReportResult
 from salesplan.core.reports.cohort import (
     OPEN_STATUSES,
@@ -65,7 +65,7 @@ OUTCOMES: tuple[str, ...] = ("advanced", "back", "active", "won", "lost", "cance
 def _cohort(request: ReportRequest) -> ColumnElement[bool]:
     """Leads of the requested pipeline created in the range."""
     start, end = range_utc(request)
-    return and_(Lead.pipeline == str(request.options["pipeline"]), created_in(start, end))
+    return and_(leads.c.pipeline == str(request.options["pipeline"]), created_in(start, end))
 
 
 def _outcome_counts(status: Any, still_there: Any, position: Any, next_position: Any) -> Any:
@@ -89,18 +89,18 @@ def _history(request: ReportRequest, steps: list[str]) -> Subquery:
     at removed steps has no row at all (its history exists, just not visibly). The step
     position is computed once here, not in every window argument.
     """
-    step = func.coalesce(StepChange.step, Lead.step)
+    step = func.coalesce(step_changes.c.step, leads.c.step)
     position = case({name: index for index, name in enumerate(steps)}, value=step)
     return (
         select(
-            Lead.id.label("lead_id"),
-            Lead.status.label("status"),
-            StepChange.at.label("at"),
-            StepChange.id.label("change_id"),
+            leads.c.id.label("lead_id"),
+            leads.c.status.label("status"),
+            step_changes.c.at.label("at"),
+            step_changes.c.id.label("change_id"),
             position.label("position"),
         )
-        .select_from(Lead)
-        .outerjoin(StepChange, StepChange.lead_id == Lead.id)
+        .select_from(leads)
+        .outerjoin(step_changes, step_changes.c.lead_id == leads.c.id)
         .where(_cohort(request), step.in_(steps))
         .subquery("history")
     )
@@ -175,14 +175,14 @@ def _step_counts(request: ReportRequest, steps: list[str]) -> dict[str, dict[str
         .group_by(stays.c.position)  # an integer: cheaper to group than the step name
     )
     counts: dict[str, dict[str, int]] = {}
-    for row in request.session.execute(query).mappings():
+    for row in request.connection.execute(query).mappings():
         counts[steps[int(row["position"])]] = {k: int(row[k]) for k in ("entered", *OUTCOMES)}
     return counts
 
 
 def _cohort_size(request: ReportRequest) -> int:
-    query = select(func.count()).select_from(Lead).where(_cohort(request))
-    return int(request.session.execute(query).scalar_one())
+    query = select(func.count()).select_from(leads).where(_cohort(request))
+    return int(request.connection.execute(query).scalar_one())
 
 
 def run_conversion(request: ReportRequest) -> ReportResult:

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesplan.core.db.models import Lead
+from salesplan.core.db.query_tables import leads
 from salesplan.core.reporting import ChartSeries, Column, ReportRequest, ReportResult
 from salesplan.core.reports.cohort import (
     OPEN_STATUSES,
@@ -39,21 +39,21 @@ def _owner_counts(request: ReportRequest, pipeline_id: str | None) -> dict[str, 
     start, end = range_utc(request)
     query = (
         select(
-            Lead.owner,
-            count_if(Lead.id.is_not(None)).label("created"),
-            count_if(Lead.status.in_(OPEN_STATUSES)).label("open"),
-            count_if(Lead.status == "won").label("won"),
-            count_if(Lead.status == "lost").label("lost"),
-            count_if(Lead.status == "cancelled").label("cancelled"),
-            sum_if(Lead.status == "won", Lead.amount).label("amount_won"),
+            leads.c.owner,
+            count_if(leads.c.id.is_not(None)).label("created"),
+            count_if(leads.c.status.in_(OPEN_STATUSES)).label("open"),
+            count_if(leads.c.status == "won").label("won"),
+            count_if(leads.c.status == "lost").label("lost"),
+            count_if(leads.c.status == "cancelled").label("cancelled"),
+            sum_if(leads.c.status == "won", leads.c.amount).label("amount_won"),
         )
         .where(created_in(start, end))
-        .group_by(Lead.owner)
+        .group_by(leads.c.owner)
     )
     if pipeline_id is not None:
-        query = query.where(Lead.pipeline == pipeline_id)
+        query = query.where(leads.c.pipeline == pipeline_id)
     result: dict[str, dict[str, Any]] = {}
-    for row in request.session.execute(query).mappings():
+    for row in request.connection.execute(query).mappings():
         numbers: dict[str, Any] = {key: int(row[key]) for key in COUNTS}
         numbers["amount_won"] = float(row["amount_won"])
         result[row["owner"]] = numbers

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from salesplan.core.db.query_tables import leads, prospecting_lists, prospects
 from salesplan.core.reporting import ChartSeries, Column, ReportResult
 from salesplan.core.reports.prospecting_rollup import prospecting_counts, prospects_worked
 from salesplan.core.reports.sql import add_count, in_range, member_ids, request_range_utc
@@ -50,24 +51,23 @@ def _rate(part: int, whole: int) -> float | None:
 
 def run_prospecting(request: ReportRequest) -> ReportResult:
     """Compute the prospecting report; pure, reused by the CLI and the TUI."""
-    from salesplan.core.db.models import Lead, Prospect, ProspectingList
 
-    session, app = request.session, request.app
+    session, app = request.connection, request.app
     bounds = request_range_utc(request)
 
     lists = session.execute(
-        select(ProspectingList.id, ProspectingList.name).order_by(ProspectingList.name)
+        select(prospecting_lists.c.id, prospecting_lists.c.name).order_by(prospecting_lists.c.name)
     ).all()
-    prospects = dict(session.execute(
-        select(Prospect.list_id, func.count()).group_by(Prospect.list_id)
+    list_sizes = dict(session.execute(
+        select(prospects.c.list_id, func.count()).group_by(prospects.c.list_id)
     ).all())
     counts = prospecting_counts(session, app, request.start, request.end)
     worked, member_worked = prospects_worked(session, app, request.start, request.end)
     converted = session.execute(
-        select(Prospect.list_id, Prospect.owner, func.count())
-        .join_from(Lead, Prospect, Lead.prospect_id == Prospect.id)
-        .where(in_range(Lead.created_at, bounds))
-        .group_by(Prospect.list_id, Prospect.owner)
+        select(prospects.c.list_id, prospects.c.owner, func.count())
+        .join_from(leads, prospects, leads.c.prospect_id == prospects.c.id)
+        .where(in_range(leads.c.created_at, bounds))
+        .group_by(prospects.c.list_id, prospects.c.owner)
     ).all()
 
     per_list: dict[int, dict[str, Any]] = {
@@ -108,7 +108,7 @@ def run_prospecting(request: ReportRequest) -> ReportResult:
         list_worked = int(worked.get(list_id, 0))
         rows.append({
             "list": name,
-            "prospects": int(prospects.get(list_id, 0)),
+            "prospects": int(list_sizes.get(list_id, 0)),
             "worked": list_worked,
             "converted": data["converted"],
             "conversion_rate": _rate(data["converted"], list_worked),

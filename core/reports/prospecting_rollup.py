@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, func, literal, select
 
+from salesplan.core.db.query_tables import actions, leads, prospects
 from salesplan.core.reports.rollups import (
     Window,
     add_counts,
@@ -28,23 +29,16 @@ from salesplan.core.reports.tables import (
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
-    from sqlalchemy.orm import Session
 
     from salesplan.core.context import AppContext
+    from salesplan.core.reports.sql import Executor
 
 ProspectingKey = tuple[int, str, str, bool]
 """(list id, member, action type, on a converted lead?)"""
 
 
-def _tables() -> tuple[Any, Any, Any]:
-    from salesplan.core.db.models import Action, Lead, Prospect
-
-    return Action.__table__, Lead.__table__, Prospect.__table__  # type: ignore[attr-defined]
-
-
 def _on_prospects(at: Any, lo: datetime, hi: datetime, *extra: Any) -> Select[Any]:
     """Actions on prospects in ``[lo, hi)`` joined to their prospect (for ``list_id``)."""
-    actions, _leads, prospects = _tables()
     return (
         select(prospects.c.list_id, actions.c.member, actions.c.action_type)
         .join_from(actions, prospects, prospects.c.id == actions.c.prospect_id)
@@ -54,7 +48,6 @@ def _on_prospects(at: Any, lo: datetime, hi: datetime, *extra: Any) -> Select[An
 
 def _on_converted_leads(at: Any, lo: datetime, hi: datetime, *extra: Any) -> Select[Any]:
     """Actions in ``[lo, hi)`` on leads converted from a prospect, joined to its list."""
-    actions, leads, prospects = _tables()
     return (
         select(prospects.c.list_id, actions.c.member, actions.c.action_type)
         .join_from(actions, leads, leads.c.id == actions.c.lead_id)
@@ -68,10 +61,9 @@ def _grouped(query: Select[Any]) -> Select[Any]:
     return query.with_only_columns(*columns, func.count()).group_by(*columns)
 
 
-def fold_prospecting_day(session: Session, day: date, lo: datetime, hi: datetime,
+def fold_prospecting_day(session: Executor, day: date, lo: datetime, hi: datetime,
                          newer: tuple[Any, ...]) -> None:
     """Add one local day of newer actions to ``prospecting_rollup``."""
-    actions, _leads, _prospects = _tables()
     rows: list[dict[str, Any]] = []
     for on_lead, query in ((False, _on_prospects), (True, _on_converted_leads)):
         for list_id, member, type_id, count in session.execute(
@@ -83,10 +75,9 @@ def fold_prospecting_day(session: Session, day: date, lo: datetime, hi: datetime
                ["day", "list_id", "member", "action_type", "on_lead"], "actions")
 
 
-def fold_prospecting_month(session: Session, month: date, lo: datetime, hi: datetime,
+def fold_prospecting_month(session: Executor, month: date, lo: datetime, hi: datetime,
                            newer: tuple[Any, ...]) -> None:
     """Add one local month of newer actions to the two "worked" sets."""
-    actions, _leads, prospects = _tables()
     base = (
         select(prospects.c.list_id, literal(month, Date))
         .join_from(actions, prospects, prospects.c.id == actions.c.prospect_id)
@@ -100,7 +91,7 @@ def fold_prospecting_month(session: Session, month: date, lo: datetime, hi: date
 
 
 def prospecting_counts(
-    session: Session, app: AppContext, start: date, end: date
+    session: Executor, app: AppContext, start: date, end: date
 ) -> dict[ProspectingKey, int]:
     """Actions in the inclusive local days per (list, member, type, on converted lead)."""
     from salesplan.core.calendar import day_range_utc
@@ -126,7 +117,6 @@ def prospecting_counts(
             .group_by(roll.list_id, roll.member, roll.action_type, roll.on_lead)
         ))
     if window.has_tail:
-        actions, _leads, _prospects = _tables()
         lo, hi = day_range_utc(start, end, app.tz)
         at = window.tail_at(actions.c.at)
         newer = actions.c.id > window.upto
@@ -136,11 +126,10 @@ def prospecting_counts(
 
 
 def prospects_worked(
-    session: Session, app: AppContext, start: date, end: date
+    session: Executor, app: AppContext, start: date, end: date
 ) -> tuple[dict[int, int], dict[tuple[int, str], int]]:
     """Distinct prospects acted on in the inclusive local days: per list, and per (list,
     member)."""
-    actions, _leads, prospects = _tables()
     window = reader_window(session, app)
 
     def raw_rows(with_member: bool) -> Any:

@@ -36,6 +36,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Date, delete, distinct, func, literal, select, text, union_all
 
 from salesplan.core.calendar import day_range_utc, local_date
+from salesplan.core.db.query_tables import actions as actions_table
+from salesplan.core.db.query_tables import meta as meta_table
+from salesplan.core.reports.sql import dialect_name
 from salesplan.core.reports.tables import (
     ROLLUP_TABLES,
     activity_rollup,
@@ -44,9 +47,9 @@ from salesplan.core.reports.tables import (
 
 if TYPE_CHECKING:
     from sqlalchemy import Select, Subquery, Table
-    from sqlalchemy.orm import Session
 
     from salesplan.core.context import AppContext
+    from salesplan.core.reports.sql import Executor
 
 TZ_KEY = "activity_rollup_tz"
 UPTO_KEY = "activity_rollup_upto"
@@ -91,23 +94,9 @@ class Window:
         return at_column
 
 
-def _actions() -> Table:
-    from salesplan.core.db.models import Action
-
-    table: Table = Action.__table__  # type: ignore[attr-defined]
-    return table
-
-
-def _meta_table() -> Table:
-    from salesplan.core.db.models import Meta
-
-    table: Table = Meta.__table__  # type: ignore[attr-defined]
-    return table
-
-
-def rollup_state(session: Session, *, for_update: bool = False) -> RollupState:
+def rollup_state(session: Executor, *, for_update: bool = False) -> RollupState:
     """The stored state; a base without the rows yet reads as empty (tz '', upto 0)."""
-    meta = _meta_table()
+    meta = meta_table
     statement = select(meta.c.key, meta.c.value).where(meta.c.key.in_((TZ_KEY, UPTO_KEY)))
     if for_update:
         statement = statement.with_for_update()
@@ -120,10 +109,10 @@ def _tz_name(app: AppContext) -> str:
     return app.config.team.timezone
 
 
-def reader_window(session: Session, app: AppContext) -> Window:
+def reader_window(session: Executor, app: AppContext) -> Window:
     """The watermark usable in the team's time zone and the newest action id."""
     upto = rollup_state(session).usable_upto(_tz_name(app))
-    top = int(session.execute(select(func.max(_actions().c.id))).scalar() or 0)
+    top = int(session.execute(select(func.max(actions_table.c.id))).scalar() or 0)
     return Window(upto=upto, top=top)
 
 
@@ -170,7 +159,7 @@ def distinct_parts(
 
 
 def action_counts(
-    session: Session,
+    session: Executor,
     app: AppContext,
     start: date,
     end: date,
@@ -197,7 +186,7 @@ def action_counts(
             counts[key] = counts.get(key, 0) + int(count)
     if not window.has_tail:
         return counts
-    table = _actions()
+    table = actions_table
     lo, hi = day_range_utc(start, end, app.tz)
     at = window.tail_at(table.c.at)
     raw = (
@@ -214,11 +203,11 @@ def action_counts(
 
 
 def leads_touched(
-    session: Session, app: AppContext, start: date, end: date, members: list[str]
+    session: Executor, app: AppContext, start: date, end: date, members: list[str]
 ) -> dict[str, int]:
     """Distinct leads each member acted on in the inclusive local days ``[start, end]``
     (month sets plus raw edge days through the partial index ``ix_actions_lead_touch``)."""
-    table = _actions()
+    table = actions_table
 
     def rolled(first: date, after: date) -> Select[Any]:
         roll = lead_touch_month.c
@@ -242,9 +231,9 @@ def leads_touched(
 # --- writing -------------------------------------------------------------------------
 
 
-def dialect_insert(session: Session) -> Any:
+def dialect_insert(session: Executor) -> Any:
     """The dialect's ``insert`` (for ``ON CONFLICT``) — SQLite and PostgreSQL alike."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return pg_insert
@@ -253,7 +242,7 @@ def dialect_insert(session: Session) -> Any:
     return sqlite_insert
 
 
-def add_counts(session: Session, table: Table, rows: list[dict[str, Any]],
+def add_counts(session: Executor, table: Table, rows: list[dict[str, Any]],
                keys: list[str], count_column: str) -> None:
     """Upsert rows, adding ``count_column`` to an existing row with the same keys."""
     if not rows:
@@ -264,28 +253,28 @@ def add_counts(session: Session, table: Table, rows: list[dict[str, Any]],
         index_elements=keys, set_={count_column: column + statement.excluded[count_column]}))
 
 
-def add_set_rows(session: Session, table: Table, columns: list[str],
+def add_set_rows(session: Executor, table: Table, columns: list[str],
                  rows: Select[Any]) -> None:
     """``INSERT … SELECT … ON CONFLICT DO NOTHING``: add the selected rows to a set table."""
     session.execute(
         dialect_insert(session)(table).from_select(columns, rows).on_conflict_do_nothing())
 
 
-def _write_state(session: Session, state: RollupState) -> None:
-    statement = dialect_insert(session)(_meta_table()).values(
+def _write_state(session: Executor, state: RollupState) -> None:
+    statement = dialect_insert(session)(meta_table).values(
         [{"key": TZ_KEY, "value": state.tz}, {"key": UPTO_KEY, "value": str(state.upto)}])
     session.execute(statement.on_conflict_do_update(
         index_elements=["key"], set_={"value": statement.excluded.value}))
 
 
-def _lock_actions(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
+def _lock_actions(session: Executor) -> None:
+    if dialect_name(session) == "postgresql":
         session.execute(text("LOCK TABLE actions IN SHARE ROW EXCLUSIVE MODE"))
 
 
-def _fold_activity_day(session: Session, day: date, lo: datetime, hi: datetime,
+def _fold_activity_day(session: Executor, day: date, lo: datetime, hi: datetime,
                        newer: tuple[Any, ...]) -> None:
-    table = _actions()
+    table = actions_table
     grouped = session.execute(
         select(table.c.member, table.c.action_type, table.c.outcome, func.count())
         .where(table.c.at >= lo, table.c.at < hi, *newer)
@@ -300,9 +289,9 @@ def _fold_activity_day(session: Session, day: date, lo: datetime, hi: datetime,
                "actions")
 
 
-def _fold_lead_month(session: Session, month: date, lo: datetime, hi: datetime,
+def _fold_lead_month(session: Executor, month: date, lo: datetime, hi: datetime,
                      newer: tuple[Any, ...]) -> None:
-    table = _actions()
+    table = actions_table
     add_set_rows(session, lead_touch_month, ["member", "month", "lead_id"], (
         select(table.c.member, literal(month, Date), table.c.lead_id)
         .where(table.c.lead_id.is_not(None), table.c.at >= lo, table.c.at < hi, *newer)
@@ -310,7 +299,7 @@ def _fold_lead_month(session: Session, month: date, lo: datetime, hi: datetime,
     ))
 
 
-def refresh_activity_rollup(session: Session, app: AppContext) -> int:
+def refresh_activity_rollup(session: Executor, app: AppContext) -> int:
     """Fold every action above the watermark into the rollups (rebuilding them first when
     the team time zone changed); returns how many actions were folded in. Caller commits.
 
@@ -331,7 +320,7 @@ def refresh_activity_rollup(session: Session, app: AppContext) -> int:
         for table in ROLLUP_TABLES:
             session.execute(delete(table))
         upto = 0
-    actions = _actions()
+    actions = actions_table
     top = int(session.execute(select(func.max(actions.c.id))).scalar() or 0)
     folded = 0
     if top > upto:
@@ -359,20 +348,18 @@ def refresh_activity_rollup(session: Session, app: AppContext) -> int:
 
 def refresh_activity_rollup_now(app: AppContext) -> int:
     """``refresh_activity_rollup`` in its own write transaction, committed."""
-    with app.write_session() as session:
-        folded = refresh_activity_rollup(session, app)
-        session.commit()
-    return folded
+    with app.write_connection() as connection:
+        return refresh_activity_rollup(connection, app)
 
 
-def invalidate_activity_rollup(session: Session) -> None:
+def invalidate_activity_rollup(session: Executor) -> None:
     """Forget the rollups (after editing or deleting actions); the next refresh rebuilds."""
     for table in ROLLUP_TABLES:
         session.execute(delete(table))
     _write_state(session, RollupState(tz="", upto=0))
 
 
-def pending_actions(session: Session, app: AppContext) -> int:
+def pending_actions(session: Executor, app: AppContext) -> int:
     """How many ids lie above the usable watermark (an upper bound on unrolled actions)."""
     window = reader_window(session, app)
     return max(0, window.top - window.upto)
@@ -387,8 +374,8 @@ def refresh_if_behind(app: AppContext, threshold: int = REFRESH_THRESHOLD) -> in
     """
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    with app.session() as session:
-        behind = pending_actions(session, app)
+    with app.read_connection() as connection:
+        behind = pending_actions(connection, app)
     if behind <= threshold:
         return 0
     try:

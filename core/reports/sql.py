@@ -15,7 +15,14 @@ from sqlalchemy import ColumnElement, and_
 from salesplan.core.calendar import day_range_utc
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
     from salesplan.core.reporting import ReportRequest
+
+    Executor = Connection | Session
+    """Where report SQL runs: a Core connection (reports, rollup refreshes) or an ORM
+    session (services that fold or invalidate rollups inside their own transaction)."""
 
 
 def request_range_utc(request: ReportRequest) -> tuple[datetime, datetime]:
@@ -42,3 +49,10 @@ def int_map(rows: Iterable[tuple[Any, Any]]) -> dict[Any, int]:
 def add_count(into: dict[str, int], key: str, count: int) -> None:
     """Add ``count`` under ``key`` (creating it)."""
     into[key] = into.get(key, 0) + count
+
+
+def dialect_name(db: Executor) -> str:
+    """``sqlite`` or ``postgresql``: the backend behind a connection or a session."""
+    if hasattr(db, "get_bind"):
+        return str(db.get_bind().dialect.name)
+    return str(db.dialect.name)

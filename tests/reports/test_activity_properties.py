@@ -86,7 +86,7 @@ def _targets(app: AppContext) -> dict[str, int]:
 def _run(app: AppContext, name: str, start: date, end: date) -> ReportResult:
     with app.session() as session:
         return app.registry.reports[name].run(
-            ReportRequest(session=session, app=app, start=start, end=end))
+            ReportRequest(connection=session.connection(), app=app, start=start, end=end))
 
 
 def _expected(actions: list[tuple[str, tuple[str, str | None], int, int]], start: date,

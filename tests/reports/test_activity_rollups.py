@@ -33,9 +33,9 @@ from tests.reports.activity_fixtures import (
 
 def run_activity(app: AppContext, start: str, end: str) -> ReportResult:
     spec = app.registry.reports["activity"]
-    with app.session() as session:
-        return spec.run(ReportRequest(session=session, app=app, start=date.fromisoformat(start),
-                                      end=date.fromisoformat(end)))
+    with app.read_connection() as connection:
+        return spec.run(ReportRequest(connection=connection, app=app,
+                                      start=date.fromisoformat(start), end=date.fromisoformat(end)))
 
 
 def rollup_rows(app: AppContext) -> int:

@@ -31,7 +31,7 @@ KEYS = ("period", "created", "won", "amount_won", "target")
 def run(app: AppContext, start: date, end: date, **options: Any) -> ReportResult:
     with app.session() as s:
         return app.registry.reports["company"].run(
-            ReportRequest(session=s, app=app, start=start, end=end, options=options)
+            ReportRequest(connection=s.connection(), app=app, start=start, end=end, options=options)
         )
 
 

@@ -34,7 +34,7 @@ KEYS = ("step", "entered", "advanced", "back", "active", "won", "lost", "cancell
 def run(app: AppContext, start: date, end: date, **options: Any) -> ReportResult:
     with app.session() as s:
         return app.registry.reports["conversion"].run(
-            ReportRequest(session=s, app=app, start=start, end=end, options=options)
+            ReportRequest(connection=s.connection(), app=app, start=start, end=end, options=options)
         )
 
 

@@ -27,7 +27,7 @@ KEYS = ("member", "created", "open", "won", "lost", "cancelled", "conversion_rat
 def run(app: AppContext, start: date, end: date, **options: Any) -> ReportResult:
     with app.session() as s:
         return app.registry.reports["performance"].run(
-            ReportRequest(session=s, app=app, start=start, end=end, options=options)
+            ReportRequest(connection=s.connection(), app=app, start=start, end=end, options=options)
         )
 
 

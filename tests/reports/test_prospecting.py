@@ -17,9 +17,9 @@ from tests.reports.activity_fixtures import (
 
 def run_prospecting(app: AppContext, start: str, end: str) -> ReportResult:
     spec = app.registry.reports["prospecting"]
-    with app.session() as session:
-        return spec.run(ReportRequest(session=session, app=app, start=date.fromisoformat(start),
-                                      end=date.fromisoformat(end)))
+    with app.read_connection() as connection:
+        return spec.run(ReportRequest(connection=connection, app=app,
+                                      start=date.fromisoformat(start), end=date.fromisoformat(end)))
 
 
 def test_week_every_metric(app: AppContext) -> None:

@@ -27,9 +27,9 @@ RANGES = (
 
 def run_prospecting(app: AppContext, start: str, end: str) -> ReportResult:
     spec = app.registry.reports["prospecting"]
-    with app.session() as session:
-        return spec.run(ReportRequest(session=session, app=app, start=date.fromisoformat(start),
-                                      end=date.fromisoformat(end)))
+    with app.read_connection() as connection:
+        return spec.run(ReportRequest(connection=connection, app=app,
+                                      start=date.fromisoformat(start), end=date.fromisoformat(end)))
 
 
 def rows_by_list(app: AppContext, start: str, end: str) -> dict[str, dict[str, object]]:

@@ -82,7 +82,7 @@ def test_outcomes_sum_to_entered(app: AppContext, leads: list[dict[str, object]]
         s.commit()
     with app.session() as s:
         result = app.registry.reports["conversion"].run(ReportRequest(
-            session=s, app=app, start=date(2026, 5, 1), end=date(2026, 5, 31),
+            connection=s.connection(), app=app, start=date(2026, 5, 1), end=date(2026, 5, 31),
             options={"pipeline": "acquisition"}))
     assert [row["step"] for row in result.rows] == STEPS
     for row in result.rows:

@@ -122,8 +122,8 @@ def run_report(app: AppContext, spec: ReportSpec, start: date | None, end: date 
         )
     if spec.prepare is not None:
         _prepare(app, spec)
-    with app.session() as session:
-        result = spec.run(ReportRequest(session=session, app=app, start=start, end=end,
+    with app.read_connection() as connection:
+        result = spec.run(ReportRequest(connection=connection, app=app, start=start, end=end,
                                         options=options))
     from salesplan.core.render import render_result
 

@@ -38,7 +38,8 @@ def _seed(app: AppContext) -> None:
 def run(app: AppContext, start: date, end: date, **options: object):  # type: ignore[no-untyped-def]
     with app.session() as session:
         return REPLY_RATE_REPORT.run(
-            ReportRequest(session=session, app=app, start=start, end=end, options=options)
+            ReportRequest(connection=session.connection(), app=app, start=start, end=end,
+                          options=options)
         )
 
 
