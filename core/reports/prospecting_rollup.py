@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, func, literal, select
 
-from salesplan.core.db.query_tables import actions, leads, prospects
+from salesplan.core.db.query_tables import actions, leads, prospecting_lists, prospects
 from salesplan.core.reports.rollups import (
     Window,
     add_counts,
     add_set_rows,
-    distinct_parts,
     reader_window,
 )
 from salesplan.core.reports.tables import (
@@ -26,6 +25,7 @@ from salesplan.core.reports.tables import (
     prospect_touch_month_any,
     prospecting_rollup,
 )
+from salesplan.core.reports.touch_sets import TouchSet, count_distinct, whole_months
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 
 ProspectingKey = tuple[int, str, str, bool]
 """(list id, member, action type, on a converted lead?)"""
+
+PROSPECT_TOUCHES = TouchSet(prospect_touch_month, groups=("list_id", "member"),
+                            key="prospect_id")
+PROSPECT_TOUCHES_ANY = TouchSet(prospect_touch_month_any, groups=("list_id",),
+                                key="prospect_id")
+PROSPECT_TOUCH_SETS = (PROSPECT_TOUCHES, PROSPECT_TOUCHES_ANY)
 
 
 def _on_prospects(at: Any, lo: datetime, hi: datetime, *extra: Any) -> Select[Any]:
@@ -79,15 +85,16 @@ def fold_prospecting_month(session: Executor, month: date, lo: datetime, hi: dat
                            newer: tuple[Any, ...]) -> None:
     """Add one local month of newer actions to the two "worked" sets."""
     base = (
-        select(prospects.c.list_id, literal(month, Date))
+        select(prospects.c.list_id)
         .join_from(actions, prospects, prospects.c.id == actions.c.prospect_id)
         .where(actions.c.at >= lo, actions.c.at < hi, *newer)
         .distinct()
     )
-    add_set_rows(session, prospect_touch_month, ["list_id", "month", "member", "prospect_id"],
-                 base.add_columns(actions.c.member, actions.c.prospect_id))
-    add_set_rows(session, prospect_touch_month_any, ["list_id", "month", "prospect_id"],
-                 base.add_columns(actions.c.prospect_id))
+    month_column = literal(month, Date)
+    add_set_rows(session, prospect_touch_month, ["list_id", "member", "prospect_id", "month"],
+                 base.add_columns(actions.c.member, actions.c.prospect_id, month_column))
+    add_set_rows(session, prospect_touch_month_any, ["list_id", "prospect_id", "month"],
+                 base.add_columns(actions.c.prospect_id, month_column))
 
 
 def prospecting_counts(
@@ -145,30 +152,18 @@ def prospects_worked(
             )
         return raw
 
-    def rolled_member(first: date, after: date) -> Select[Any]:
-        roll = prospect_touch_month.c
-        return select(roll.list_id, roll.member, roll.prospect_id).where(
-            roll.month >= first, roll.month < after)
-
-    def rolled_any(first: date, after: date) -> Select[Any]:
-        roll = prospect_touch_month_any.c
-        return select(roll.list_id, roll.prospect_id).where(
-            roll.month >= first, roll.month < after)
-
-    any_union = distinct_parts(app, window, start, end, rolled=rolled_any,
-                               raw=raw_rows(False))
-    per_list = {
-        int(list_id): int(count) for list_id, count in session.execute(
-            select(any_union.c.list_id, func.count(func.distinct(any_union.c.prospect_id)))
-            .group_by(any_union.c.list_id))
-    }
-    member_union = distinct_parts(app, window, start, end, rolled=rolled_member,
-                                  raw=raw_rows(True))
-    per_member = {
-        (int(list_id), member): int(count) for list_id, member, count in session.execute(
-            select(member_union.c.list_id, member_union.c.member,
-                   func.count(func.distinct(member_union.c.prospect_id)))
-            .group_by(member_union.c.list_id, member_union.c.member))
-    }
-    return per_list, per_member
-
+    first, after = whole_months(start, end)
+    roll = prospecting_rollup.c
+    lists = select(prospecting_lists.c.id.label("list_id"))
+    # Every (list, member) with a prospect touched in the whole months acted on a prospect of
+    # the list on one of their days: the daily rollup (same actions) names the candidates.
+    list_members = select(roll.list_id, roll.member).distinct().where(
+        roll.day >= first, roll.day < after, roll.on_lead.is_(False))
+    per_list = count_distinct(session, app, window, start, end, touch=PROSPECT_TOUCHES_ANY,
+                              raw=raw_rows(False), groups=lists)
+    per_member = count_distinct(session, app, window, start, end, touch=PROSPECT_TOUCHES,
+                                raw=raw_rows(True), groups=list_members)
+    return (
+        {int(list_id): count for (list_id,), count in per_list.items()},
+        {(int(list_id), member): count for (list_id, member), count in per_member.items()},
+    )

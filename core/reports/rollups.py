@@ -28,12 +28,12 @@ in its *own* transaction (``refresh_activity_rollup_now``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, delete, distinct, func, literal, select, text, union_all
+from sqlalchemy import Date, delete, func, literal, select, text
 
 from salesplan.core.calendar import day_range_utc, local_date
 from salesplan.core.db.query_tables import actions as actions_table
@@ -44,9 +44,17 @@ from salesplan.core.reports.tables import (
     activity_rollup,
     lead_touch_month,
 )
+from salesplan.core.reports.touch_sets import (
+    TouchSet,
+    count_distinct,
+    link_months,
+    literal_groups,
+    month_start,
+    next_month,
+)
 
 if TYPE_CHECKING:
-    from sqlalchemy import Select, Subquery, Table
+    from sqlalchemy import Select, Table
 
     from salesplan.core.context import AppContext
     from salesplan.core.reports.sql import Executor
@@ -116,48 +124,6 @@ def reader_window(session: Executor, app: AppContext) -> Window:
     return Window(upto=upto, top=top)
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-RawPart = Callable[[datetime, datetime, "Window | None"], "Select[Any]"]
-RolledPart = Callable[[date, date], "Select[Any]"]
-
-
-def distinct_parts(
-    app: AppContext, window: Window, start: date, end: date, *,
-    rolled: RolledPart, raw: RawPart,
-) -> Subquery:
-    """The union, for the inclusive local days ``[start, end]``, of the month-set rows of the
-    whole months inside (``rolled(first_month, after_last_month)``) and of the raw action rows
-    for the edge days and for the ids above the watermark (``raw(lo, hi, window_or_None)``;
-    with a window the part must keep only ids above ``window.upto``). Both give the same
-    columns; count distinct over the result."""
-    first_full = start if start.day == 1 else next_month(start)
-    end_full = next_month(end) if (end + timedelta(days=1)).day == 1 else month_start(end)
-    parts: list[Select[Any]] = []
-    if not window.upto or first_full >= end_full:
-        lo, hi = day_range_utc(start, end, app.tz)
-        parts.append(raw(lo, hi, None))
-    else:
-        parts.append(rolled(first_full, end_full))
-        if start < first_full:
-            parts.append(raw(*day_range_utc(start, first_full - timedelta(days=1), app.tz),
-                             None))
-        if end_full <= end:
-            parts.append(raw(*day_range_utc(end_full, end, app.tz), None))
-        if window.has_tail:
-            lo, hi = day_range_utc(first_full, end_full - timedelta(days=1), app.tz)
-            parts.append(raw(lo, hi, window))
-    if len(parts) == 1:
-        return parts[0].subquery()
-    return union_all(*parts).subquery()
-
-
 def action_counts(
     session: Executor,
     app: AppContext,
@@ -202,17 +168,15 @@ def action_counts(
     return counts
 
 
+LEAD_TOUCHES = TouchSet(lead_touch_month, groups=("member",), key="lead_id")
+
+
 def leads_touched(
     session: Executor, app: AppContext, start: date, end: date, members: list[str]
 ) -> dict[str, int]:
     """Distinct leads each member acted on in the inclusive local days ``[start, end]``
     (month sets plus raw edge days through the partial index ``ix_actions_lead_touch``)."""
     table = actions_table
-
-    def rolled(first: date, after: date) -> Select[Any]:
-        roll = lead_touch_month.c
-        return select(roll.member, roll.lead_id).where(
-            roll.member.in_(members), roll.month >= first, roll.month < after)
 
     def raw(lo: datetime, hi: datetime, window: Window | None) -> Select[Any]:
         at = window.tail_at(table.c.at) if window else table.c.at
@@ -221,11 +185,10 @@ def leads_touched(
             table.c.member.in_(members), table.c.lead_id.is_not(None), at >= lo, at < hi,
             *newer)
 
-    union = distinct_parts(app, reader_window(session, app), start, end,
-                           rolled=rolled, raw=raw)
-    counted = select(union.c.member, func.count(distinct(union.c.lead_id))).group_by(
-        union.c.member)
-    return {member: int(count) for member, count in session.execute(counted)}
+    counts = count_distinct(
+        session, app, reader_window(session, app), start, end, touch=LEAD_TOUCHES, raw=raw,
+        groups=literal_groups("member", members))
+    return {member: count for (member,), count in counts.items()}
 
 
 # --- writing -------------------------------------------------------------------------
@@ -292,8 +255,8 @@ def _fold_activity_day(session: Executor, day: date, lo: datetime, hi: datetime,
 def _fold_lead_month(session: Executor, month: date, lo: datetime, hi: datetime,
                      newer: tuple[Any, ...]) -> None:
     table = actions_table
-    add_set_rows(session, lead_touch_month, ["member", "month", "lead_id"], (
-        select(table.c.member, literal(month, Date), table.c.lead_id)
+    add_set_rows(session, lead_touch_month, ["member", "lead_id", "month"], (
+        select(table.c.member, table.c.lead_id, literal(month, Date))
         .where(table.c.lead_id.is_not(None), table.c.at >= lo, table.c.at < hi, *newer)
         .distinct()
     ))
@@ -308,6 +271,7 @@ def refresh_activity_rollup(session: Executor, app: AppContext) -> int:
     never brings actions into Python.
     """
     from salesplan.core.reports.prospecting_rollup import (
+        PROSPECT_TOUCH_SETS,
         fold_prospecting_day,
         fold_prospecting_month,
     )
@@ -342,6 +306,8 @@ def refresh_activity_rollup(session: Executor, app: AppContext) -> int:
             _fold_lead_month(session, month, lo, hi, newer)
             fold_prospecting_month(session, month, lo, hi, newer)
             month = following
+        for touch in (LEAD_TOUCHES, *PROSPECT_TOUCH_SETS):
+            link_months(session, touch, month_start(first_day))
     _write_state(session, RollupState(tz=tz_name, upto=max(top, upto)))
     return int(folded)
 

@@ -180,6 +180,44 @@ def test_leads_managed_over_whole_months_and_edges(app: AppContext) -> None:
     assert managed(app, "2026-01-15", "2026-03-10") == (2, 1, 0)
 
 
+def touch_links(app: AppContext) -> list[tuple[str, str, date, date | None]]:
+    """(member, lead key, month, prev_month) of every lead touch-month row."""
+    touches = lead_touch_month.c
+    with app.session() as session:
+        return sorted(session.execute(
+            select(touches.member, Lead.key, touches.month, touches.prev_month)
+            .join(Lead, Lead.id == touches.lead_id)).all())  # type: ignore[arg-type]
+
+
+def test_touch_months_link_to_the_previous_month_also_when_folded_late(
+    app: AppContext,
+) -> None:
+    build_months(app)
+    refresh_activity_rollup_now(app)
+    jan, feb, mar, apr = (date(2026, m, 1) for m in (1, 2, 3, 4))
+    assert touch_links(app) == [
+        ("alice", "M1", jan, None), ("alice", "M1", feb, jan), ("alice", "M1", mar, feb),
+        ("alice", "M2", mar, None), ("bob", "M1", feb, None), ("dave", "M2", apr, None),
+    ]
+    with app.write_session() as session:  # actions dated before months already rolled up
+        h = HistoryBuilder(session)
+        h.leads["M2"] = _lead(session, "M2")
+        h.action("late1", "alice", "call", "2026-01-25 10:00", lead="M2")
+        h.action("late2", "dave", "call", "2026-02-03 10:00", lead="M2")
+        session.commit()
+    assert refresh_activity_rollup_now(app) == 2
+    assert touch_links(app) == [
+        ("alice", "M1", jan, None), ("alice", "M1", feb, jan), ("alice", "M1", mar, feb),
+        ("alice", "M2", jan, None), ("alice", "M2", mar, jan), ("bob", "M1", feb, None),
+        ("dave", "M2", feb, None), ("dave", "M2", apr, feb),
+    ]
+    # Whole months Feb-Mar plus the raw edges Jan 15-31 and Mar 1-10: alice's M1 and M2 are
+    # in both the edges and the whole months, and count once each.
+    assert managed(app, "2026-01-15", "2026-03-10") == (2, 1, 1)
+    assert managed(app, "2026-02-01", "2026-04-30") == (2, 1, 1)
+    assert managed(app, "2026-03-01", "2026-04-30") == (2, 0, 1)
+
+
 def _lead(session: Session, key: str) -> Lead:
     return session.execute(select(Lead).where(Lead.key == key)).scalar_one()
 

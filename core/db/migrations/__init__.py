@@ -7,4 +7,4 @@ test checks it equals the head of ``versions/``.
 from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).parent
-HEAD_REVISION = "0002_report_rollups"
+HEAD_REVISION = "0003_touch_month_links"
