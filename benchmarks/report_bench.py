@@ -391,6 +391,15 @@ def process_env(directory: Path, bytecode_cache: bool) -> dict[str, str]:
     return env
 
 
+def salesplan_command() -> list[str]:
+    """The installed ``salesplan`` script beside this interpreter (what a user runs), else
+    ``python -m`` on the CLI module."""
+    script = Path(PYTHON).parent / "salesplan"
+    if script.is_file():
+        return [str(script)]
+    return [PYTHON, "-m", "salesplan.core.cli.main"]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "salesplan-bench"),
@@ -426,7 +435,7 @@ def main(argv: list[str] | None = None) -> None:
                                bounds).fetchone()[0]
     print(f"dataset: {total:,} actions, {in_range:,} in {args.start} → {args.end}")
     duck_path, plain_path = export_copies(db_path, directory)
-    salesplan = [PYTHON, "-m", "salesplan.core.cli.main", "--config", str(config), "report"]
+    salesplan = [*salesplan_command(), "--config", str(config), "report"]
     check_same_numbers(
         [*salesplan, "activity", "--from", args.start, "--to", args.end, "--format", "json"],
         [PYTHON, "-c", _script(DUCKDB_SCRIPT), str(duck_path), *bounds], env)

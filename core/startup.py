@@ -18,9 +18,11 @@ import gc
 
 
 class _Pause:
-    """Whether ``pause_gc`` disabled collection (and ``resume_gc`` has not yet re-enabled it)."""
+    """Whether ``pause_gc`` disabled collection (and ``resume_gc`` has not yet re-enabled it),
+    and whether it was ever called (this process is the installed script)."""
 
     active = False
+    script = False
 
 
 def pause_gc() -> None:
@@ -33,6 +35,7 @@ def pause_gc() -> None:
     (the reports, ``demo``, the TUI, data import) calls before doing it — resumes collection,
     also when loading fails.
     """
+    _Pause.script = True
     if gc.isenabled():
         gc.disable()
         _Pause.active = True
@@ -52,6 +55,19 @@ def resume_gc() -> None:
         _Pause.active = False
         gc.freeze()
         gc.enable()
+
+
+def pause_gc_until_exit() -> None:
+    """In the installed script only, disable cyclic collection for the rest of the process.
+
+    For one-shot commands (a CLI report): what remains after loading the config is mostly
+    an import burst (SQLAlchemy, some 0.3 s that would otherwise trigger dozens of
+    collections over the objects it builds) and a few queries, which make little cyclic
+    garbage before the process exits. Long-running commands (the TUI, imports, the demo)
+    never call this; in-process callers (tests, library users) are never affected.
+    """
+    if _Pause.script and gc.isenabled():
+        gc.disable()
 
 
 def skip_cyclic_teardown() -> None:

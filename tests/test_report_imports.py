@@ -92,7 +92,7 @@ def report_config(config_path: Path) -> Path:
     return path
 
 
-def _run_probe(config: Path, *args: str) -> tuple[int, list[str], str]:
+def _run_probe(config: Path, *args: str, gc_at_exit: bool = False) -> tuple[int, list[str], str]:
     """Run ``salesplan ARGS`` through the installed entry point ``main`` in a fresh interpreter:
     its exit status, every module it imported, and its standard output."""
     env = {k: v for k, v in os.environ.items()
@@ -104,8 +104,9 @@ def _run_probe(config: Path, *args: str) -> tuple[int, list[str], str]:
     output, _, last = result.stdout.rstrip("\n").rpartition("\n")
     probe = json.loads(last)
     assert result.returncode == 0, result.stderr
-    # the start-up pause of the garbage collector (salesplan.core.startup) ended with load_app
-    assert probe["gc"] is True
+    # salesplan.core.startup: the start-up pause of the garbage collector ends with load_app,
+    # but a CLI report pauses it again until exit (``pause_gc_until_exit``)
+    assert probe["gc"] is gc_at_exit
     return probe["exit"], probe["modules"], output
 
 
@@ -139,6 +140,11 @@ def test_the_probe_sees_heavy_imports(report_config: Path) -> None:
     assert code == 0
     assert "salesplan.core.reports.conversion" in _heavy(modules)
     assert "salesplan.core.reports.cohort" in _heavy(modules)
+
+
+def test_other_commands_collect_garbage_after_loading(report_config: Path) -> None:
+    code, _modules, output = _run_probe(report_config, "plugins", gc_at_exit=True)
+    assert code == 0 and "Enabled in" in output
 
 
 def test_load_app_in_process_never_touches_the_collector(config_path: Path) -> None:

@@ -108,6 +108,7 @@ def run_report(app: AppContext, spec: ReportSpec, start: date | None, end: date 
                output_format: str, options: dict[str, Any]) -> None:
     """Check the range, run the report in a read session and print it."""
     from salesplan.core.calendar import today
+    from salesplan.core.startup import pause_gc_until_exit
 
     if start is None and end is None:
         start = end = today(app.tz)
@@ -120,6 +121,7 @@ def run_report(app: AppContext, spec: ReportSpec, start: date | None, end: date 
         raise click.BadParameter(
             f"{start.isoformat()} is after --to {end.isoformat()}", param_hint="'--from'"
         )
+    pause_gc_until_exit()
     if spec.prepare is not None:
         _prepare(app, spec)
     with app.read_connection() as connection:
