@@ -8,11 +8,15 @@ Usage::
 It builds (once, cached in DIR) a team-year of history — about 1.3M actions, 100k leads and
 200k prospects for the eight-person demo team — then times whole processes:
 
-1. ``salesplan report activity --from … --to … --format json`` (the product, SQLite base);
+1. ``salesplan report activity --from … --to … --format json`` (the product, SQLite base; the
+   ``salesplan`` script beside the interpreter, as a user runs it);
 2. DuckDB computing the same numbers over the same actions (a DuckDB file exported from the
    base; ``duckdb`` is the benchmark-only ``bench`` extra);
 3. hand-written SQL on a plain indexed SQLite table holding the same actions;
-4. ``salesplan report prospecting`` over the same range (target: under 1 s).
+4. ``salesplan report prospecting`` over the same range (target: under 1 s);
+5. every other report (conversion per pipeline, performance, company, prospecting) over the
+   same range and over the whole year, and objectives on the range's last day (target:
+   under 1 s each).
 
 It first checks that the product and DuckDB agree (actions and leads managed per member),
 then prints the best-of-N wall times (the commands take turns, and reuse compiled bytecode
@@ -391,6 +395,32 @@ def process_env(directory: Path, bytecode_cache: bool) -> dict[str, str]:
     return env
 
 
+OTHER_REPORTS: dict[str, list[str]] = {
+    "conversion --pipeline acquisition": ["conversion", "--pipeline", "acquisition"],
+    "conversion --pipeline renewal": ["conversion", "--pipeline", "renewal"],
+    "performance": ["performance"],
+    "company --by month": ["company", "--by", "month"],
+    "prospecting": ["prospecting"],
+}
+"""The reports besides activity, each over the benchmark's range and over the whole year."""
+
+
+def other_report_times(salesplan: list[str], args: argparse.Namespace,
+                       env: dict[str, str]) -> dict[str, float]:
+    """Whole-process best times of every other report (``--format json``), plus the
+    objectives report on the range's last day."""
+    commands: dict[str, list[str]] = {}
+    year = (f"{YEAR}-01-01", f"{YEAR}-12-31")
+    for start, end in ((args.start, args.end), year):
+        for label, report in OTHER_REPORTS.items():
+            commands[f"{label} {start}..{end}"] = [
+                *salesplan, report[0], "--from", start, "--to", end, *report[1:],
+                "--format", "json"]
+    commands[f"objectives on {args.end}"] = [
+        *salesplan, "objectives", "--from", args.end, "--format", "json"]
+    return best_times(commands, args.runs, env)
+
+
 def salesplan_command() -> list[str]:
     """The installed ``salesplan`` script beside this interpreter (what a user runs), else
     ``python -m`` on the CLI module."""
@@ -460,6 +490,9 @@ def main(argv: list[str] | None = None) -> None:
           "(target < 1)")
     print(f"prospecting             = {times['salesplan prospecting (json)']:.3f} s "
           "(target < 1 s)")
+    print(f"every other report, whole process, best of {args.runs} (target < 1 s each):")
+    for label, seconds in other_report_times(salesplan, args, env).items():
+        print(f"  {label:44s} {seconds:6.3f} s{'' if seconds < 1 else '  (over 1 s)'}")
     print("database work alone (in process, best of runs):")
     query_times = query_only_times(app, date.fromisoformat(args.start),
                                    date.fromisoformat(args.end), duck_path, plain_path, bounds,

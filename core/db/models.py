@@ -52,6 +52,9 @@ class Lead(SQLModel, table=True):
         Index("ix_leads_closed", "closed_at", "status", "owner", "pipeline", "amount"),
         Index("ix_leads_pipeline_status", "pipeline", "status"),
         Index("ix_leads_cohort", "pipeline", "created_at", "status", "step"),
+        # Per-member counts (owner IN members): one index range per member, no GROUP BY sort.
+        Index("ix_leads_owner_created", "owner", "created_at", "pipeline", "status", "amount"),
+        Index("ix_leads_owner_closed", "owner", "status", "closed_at", "pipeline", "amount"),
         Index(
             "ix_leads_converted", "created_at", "prospect_id",
             sqlite_where=text("prospect_id IS NOT NULL"),
