@@ -45,7 +45,6 @@ from salesplan.core.calendar import (
 from salesplan.core.config.models import Objective
 from salesplan.core.db.query_tables import actions, leads, prospects
 from salesplan.core.reporting import Column, ReportRequest, ReportResult
-from salesplan.core.services.common import check_member
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -134,6 +133,10 @@ def compute_objectives(
     objectives are left out then)."""
     config = app.config
     if member is not None:
+        # Here, not at the top: the services package imports the ORM models, which a CLI
+        # objectives report otherwise never needs.
+        from salesplan.core.services.common import check_member
+
         check_member(app, member)
     working = config.team.working_days
     results: list[ObjectiveProgress] = []

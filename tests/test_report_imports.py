@@ -132,6 +132,14 @@ def test_json_activity_report_imports_no_ui_mail_or_other_reports(report_config:
     assert "salesplan.plugins.conversion_report" in modules
 
 
+def test_json_objectives_report_imports_no_orm(report_config: Path) -> None:
+    code, modules, output = _run_probe(
+        report_config, "report", "objectives", "--from", "2026-03-31", "--format", "json")
+    assert code == 0 and json.loads(output)["report"] == "objectives"
+    assert not [m for m in modules if m == "sqlmodel" or m.startswith(("sqlmodel.",
+                "sqlalchemy.orm", "salesplan.core.db.models", "salesplan.core.services"))]
+
+
 def test_the_probe_sees_heavy_imports(report_config: Path) -> None:
     """The same probe on a command that needs them: the guard above can fail."""
     code, modules, _output = _run_probe(
