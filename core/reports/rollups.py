@@ -14,7 +14,7 @@ ignore the rollups (watermark treated as 0) until the next refresh rebuilds them
 
 Distinct counts (leads managed, prospects worked) use the month sets for the whole months
 inside the range, and the raw actions for the partial months at its edges and above the
-watermark; one ``COUNT(DISTINCT)`` over their union is exact.
+watermark, without counting a key twice (``salesplan.core.reports.touch_sets``).
 
 Assumptions: actions are append-only (anything that ever edits or deletes an action at or
 below the watermark must call ``invalidate_activity_rollup`` in the same transaction); a
