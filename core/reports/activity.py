@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from salesplan.core.db.query_tables import leads
 from salesplan.core.reporting import ChartSeries, Column, ReportResult
-from salesplan.core.reports.rollups import action_counts, leads_touched
+from salesplan.core.reports.rollups import action_counts, leads_touched, reader_window
 from salesplan.core.reports.sql import add_count, in_range, int_map, member_ids, request_range_utc
 
 if TYPE_CHECKING:
@@ -86,12 +86,13 @@ def run_activity(request: ReportRequest) -> ReportResult:
     bounds = request_range_utc(request)
 
     by_member: dict[str, dict[tuple[str, str | None], int]] = {m: {} for m in members}
+    window = reader_window(session, app)
     for (member, type_id, outcome), count in action_counts(
-        session, app, request.start, request.end, members=members
+        session, app, window, request.start, request.end, members=members
     ).items():
         by_member[member][(type_id, outcome)] = count
 
-    managed = leads_touched(session, app, request.start, request.end, members)
+    managed = leads_touched(session, app, window, request.start, request.end, members)
     created = int_map(session.execute(
         select(leads.c.owner, func.count())
         .where(in_range(leads.c.created_at, bounds), leads.c.owner.in_(members))

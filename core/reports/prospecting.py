@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from salesplan.core.db.query_tables import leads, prospecting_lists, prospects
 from salesplan.core.reporting import ChartSeries, Column, ReportResult
 from salesplan.core.reports.prospecting_rollup import prospecting_counts, prospects_worked
+from salesplan.core.reports.rollups import reader_window
 from salesplan.core.reports.sql import add_count, in_range, member_ids, request_range_utc
 
 if TYPE_CHECKING:
@@ -61,8 +62,9 @@ def run_prospecting(request: ReportRequest) -> ReportResult:
     list_sizes = dict(session.execute(
         select(prospects.c.list_id, func.count()).group_by(prospects.c.list_id)
     ).all())
-    counts = prospecting_counts(session, app, request.start, request.end)
-    worked, member_worked = prospects_worked(session, app, request.start, request.end)
+    window = reader_window(session, app)
+    counts = prospecting_counts(session, app, window, request.start, request.end)
+    worked, member_worked = prospects_worked(session, app, window, request.start, request.end)
     converted = session.execute(
         select(prospects.c.list_id, prospects.c.owner, func.count())
         .join_from(leads, prospects, leads.c.prospect_id == prospects.c.id)

@@ -18,7 +18,6 @@ from salesplan.core.reports.rollups import (
     Window,
     add_counts,
     add_set_rows,
-    reader_window,
 )
 from salesplan.core.reports.tables import (
     prospect_touch_month,
@@ -98,12 +97,11 @@ def fold_prospecting_month(session: Executor, month: date, lo: datetime, hi: dat
 
 
 def prospecting_counts(
-    session: Executor, app: AppContext, start: date, end: date
+    session: Executor, app: AppContext, window: Window, start: date, end: date
 ) -> dict[ProspectingKey, int]:
     """Actions in the inclusive local days per (list, member, type, on converted lead)."""
     from salesplan.core.calendar import day_range_utc
 
-    window = reader_window(session, app)
     counts: dict[ProspectingKey, int] = {}
 
     def add(rows: Any, on_lead: bool | None = None) -> None:
@@ -133,11 +131,10 @@ def prospecting_counts(
 
 
 def prospects_worked(
-    session: Executor, app: AppContext, start: date, end: date
+    session: Executor, app: AppContext, window: Window, start: date, end: date
 ) -> tuple[dict[int, int], dict[tuple[int, str], int]]:
     """Distinct prospects acted on in the inclusive local days: per list, and per (list,
     member)."""
-    window = reader_window(session, app)
 
     def raw_rows(with_member: bool) -> Any:
         def raw(lo: datetime, hi: datetime, tail: Window | None) -> Select[Any]:

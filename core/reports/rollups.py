@@ -127,6 +127,7 @@ def reader_window(session: Executor, app: AppContext) -> Window:
 def action_counts(
     session: Executor,
     app: AppContext,
+    window: Window,
     start: date,
     end: date,
     *,
@@ -136,7 +137,6 @@ def action_counts(
     ``[start, end]``: rollup rows for ids up to the watermark plus the raw newer actions,
     both aggregated by the database."""
     member_list = list(members) if members is not None else None
-    window = reader_window(session, app)
     counts: dict[CountKey, int] = {}
     if window.upto:
         roll = activity_rollup.c
@@ -172,7 +172,8 @@ LEAD_TOUCHES = TouchSet(lead_touch_month, groups=("member",), key="lead_id")
 
 
 def leads_touched(
-    session: Executor, app: AppContext, start: date, end: date, members: list[str]
+    session: Executor, app: AppContext, window: Window, start: date, end: date,
+    members: list[str],
 ) -> dict[str, int]:
     """Distinct leads each member acted on in the inclusive local days ``[start, end]``
     (month sets plus raw edge days through the partial index ``ix_actions_lead_touch``)."""
@@ -186,7 +187,7 @@ def leads_touched(
             *newer)
 
     counts = count_distinct(
-        session, app, reader_window(session, app), start, end, touch=LEAD_TOUCHES, raw=raw,
+        session, app, window, start, end, touch=LEAD_TOUCHES, raw=raw,
         groups=literal_groups("member", members))
     return {member: count for (member,), count in counts.items()}
 
