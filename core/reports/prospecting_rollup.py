@@ -1,6 +1,6 @@
 """Prospecting rollups: per-day action counts by list, and the monthly "worked" sets.
 
-Folding (called by ``rollups.refresh_activity_rollup`` for each local day / month of newer
+Folding (called by ``rollups.refresh_activity_rollup`` for each local month of newer
 actions) and reading (rollup rows + raw actions above the watermark or at the range's edges).
 Raw parts join actions to prospects (and leads) to find the list; the rollups hold the list
 id already, so a reader over whole months never joins.
@@ -15,9 +15,11 @@ from sqlalchemy import Date, func, literal, select
 
 from salesplan.core.db.query_tables import actions, leads, prospecting_lists, prospects
 from salesplan.core.reports.rollups import (
+    DaySpans,
     Window,
     add_counts,
     add_set_rows,
+    local_day,
 )
 from salesplan.core.reports.tables import (
     prospect_touch_month,
@@ -66,15 +68,18 @@ def _grouped(query: Select[Any]) -> Select[Any]:
     return query.with_only_columns(*columns, func.count()).group_by(*columns)
 
 
-def fold_prospecting_day(session: Executor, day: date, lo: datetime, hi: datetime,
-                         newer: tuple[Any, ...]) -> None:
-    """Add one local day of newer actions to ``prospecting_rollup``."""
+def fold_prospecting_days(session: Executor, days: DaySpans, newer: tuple[Any, ...]) -> None:
+    """Add consecutive local days of newer actions to ``prospecting_rollup`` (one grouped
+    statement per kind of target)."""
+    day = local_day(actions.c.at, days).label("day")
+    lo, hi = days[0][1], days[-1][2]
     rows: list[dict[str, Any]] = []
     for on_lead, query in ((False, _on_prospects), (True, _on_converted_leads)):
-        for list_id, member, type_id, count in session.execute(
-            _grouped(query(actions.c.at, lo, hi, *newer))
-        ):
-            rows.append({"day": day, "list_id": list_id, "member": member,
+        base = query(actions.c.at, lo, hi, *newer)
+        columns = list(base.selected_columns)
+        grouped = base.with_only_columns(day, *columns, func.count()).group_by(day, *columns)
+        for local, list_id, member, type_id, count in session.execute(grouped):
+            rows.append({"day": local, "list_id": list_id, "member": member,
                          "action_type": type_id, "on_lead": on_lead, "actions": int(count)})
     add_counts(session, prospecting_rollup, rows,
                ["day", "list_id", "member", "action_type", "on_lead"], "actions")

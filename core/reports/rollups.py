@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, delete, func, literal, select, text
+from sqlalchemy import Date, case, delete, func, literal, select, text
 
 from salesplan.core.calendar import day_range_utc, local_date
 from salesplan.core.db.query_tables import actions as actions_table
@@ -64,6 +64,8 @@ UPTO_KEY = "activity_rollup_upto"
 NO_OUTCOME = ""
 SMALL_TAIL = 50_000
 """Up to this many unrolled ids, readers find them by primary key rather than by date."""
+ANALYZE_AFTER = 20_000
+"""Folded actions from which a refresh on PostgreSQL refreshes the rollups' statistics."""
 REFRESH_THRESHOLD = 2000
 """Ids above the watermark a reader tolerates before a front end refreshes the rollups."""
 
@@ -236,18 +238,32 @@ def _lock_actions(session: Executor) -> None:
         session.execute(text("LOCK TABLE actions IN SHARE ROW EXCLUSIVE MODE"))
 
 
-def _fold_activity_day(session: Executor, day: date, lo: datetime, hi: datetime,
-                       newer: tuple[Any, ...]) -> None:
+DaySpans = list[tuple[date, datetime, datetime]]
+"""Consecutive local days with their UTC bounds ``[lo, hi)``, in order."""
+
+
+def local_day(at: Any, days: DaySpans) -> Any:
+    """The local day of ``at`` among ``days`` (rows must be filtered to their span), as SQL:
+    one statement then folds a whole month instead of one statement per day."""
+    *earlier, (last_day, _lo, _hi) = days
+    if not earlier:
+        return literal(last_day, Date)
+    return case(*[(at < hi, literal(day, Date)) for day, _lo, hi in earlier],
+                else_=literal(last_day, Date))
+
+
+def _fold_activity_days(session: Executor, days: DaySpans, newer: tuple[Any, ...]) -> None:
     table = actions_table
+    day = local_day(table.c.at, days).label("day")
     grouped = session.execute(
-        select(table.c.member, table.c.action_type, table.c.outcome, func.count())
-        .where(table.c.at >= lo, table.c.at < hi, *newer)
-        .group_by(table.c.member, table.c.action_type, table.c.outcome)
+        select(day, table.c.member, table.c.action_type, table.c.outcome, func.count())
+        .where(table.c.at >= days[0][1], table.c.at < days[-1][2], *newer)
+        .group_by(day, table.c.member, table.c.action_type, table.c.outcome)
     )
     rows = [
-        {"day": day, "member": member, "action_type": type_id,
+        {"day": local, "member": member, "action_type": type_id,
          "outcome": outcome or NO_OUTCOME, "actions": int(count)}
-        for member, type_id, outcome, count in grouped
+        for local, member, type_id, outcome, count in grouped
     ]
     add_counts(session, activity_rollup, rows, ["day", "member", "action_type", "outcome"],
                "actions")
@@ -263,17 +279,39 @@ def _fold_lead_month(session: Executor, month: date, lo: datetime, hi: datetime,
     ))
 
 
+def _refresh_statistics(session: Executor, folded: int) -> None:
+    """After a big fold on PostgreSQL, ``ANALYZE`` the rollup tables before relinking them.
+
+    Why: statistics taken while the tables were nearly empty (a first build, a big import)
+    make the planner expect a handful of rows and look rows up through the wrong index, one
+    group at a time, turning ``link_months`` quadratic. SQLite plans without statistics.
+    """
+    if folded < ANALYZE_AFTER or dialect_name(session) != "postgresql":
+        return
+    for table in ROLLUP_TABLES:
+        session.execute(text(f"ANALYZE {table.name}"))
+
+
+def _day_spans(app: AppContext, first: date, last: date) -> DaySpans:
+    spans: DaySpans = []
+    day = first
+    while day <= last:
+        spans.append((day, *day_range_utc(day, day, app.tz)))
+        day += timedelta(days=1)
+    return spans
+
+
 def refresh_activity_rollup(session: Executor, app: AppContext) -> int:
     """Fold every action above the watermark into the rollups (rebuilding them first when
     the team time zone changed); returns how many actions were folded in. Caller commits.
 
-    Works one local day (counts) and one local month (sets) at a time: each step is one
-    grouped statement over an index range, so even a first build over a year of history
-    never brings actions into Python.
+    Works one local month at a time: per-day counts grouped by a ``CASE`` that names each
+    action's local day, and the month sets; each step is a grouped statement over an index
+    range, so even a first build over a year of history never brings actions into Python.
     """
     from salesplan.core.reports.prospecting_rollup import (
         PROSPECT_TOUCH_SETS,
-        fold_prospecting_day,
+        fold_prospecting_days,
         fold_prospecting_month,
     )
 
@@ -294,19 +332,18 @@ def refresh_activity_rollup(session: Executor, app: AppContext) -> int:
             select(func.min(actions.c.at), func.max(actions.c.at), func.count()).where(*newer)
         ).one()
         first_day, last_day = local_date(first, app.tz), local_date(last, app.tz)
-        day = first_day
-        while day <= last_day:
-            lo, hi = day_range_utc(day, day, app.tz)
-            _fold_activity_day(session, day, lo, hi, newer)
-            fold_prospecting_day(session, day, lo, hi, newer)
-            day += timedelta(days=1)
         month = month_start(first_day)
         while month <= last_day:
             following = next_month(month)
+            days = _day_spans(app, max(month, first_day),
+                              min(following - timedelta(days=1), last_day))
+            _fold_activity_days(session, days, newer)
+            fold_prospecting_days(session, days, newer)
             lo, hi = day_range_utc(month, following - timedelta(days=1), app.tz)
             _fold_lead_month(session, month, lo, hi, newer)
             fold_prospecting_month(session, month, lo, hi, newer)
             month = following
+        _refresh_statistics(session, int(folded))
         for touch in (LEAD_TOUCHES, *PROSPECT_TOUCH_SETS):
             link_months(session, touch, month_start(first_day))
     _write_state(session, RollupState(tz=tz_name, upto=max(top, upto)))

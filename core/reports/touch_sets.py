@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, distinct, exists, func, literal, or_, select, union_all, update
+from sqlalchemy import distinct, exists, func, literal, or_, select, tuple_, union_all, update
 
 from salesplan.core.calendar import day_range_utc
 
@@ -138,17 +138,27 @@ def _count_raw(
 
 def link_months(db: Executor, touch: TouchSet, since: date) -> None:
     """Set ``prev_month`` of every row from month ``since`` on (only rows whose value
-    changes are written)."""
+    changes are written).
+
+    One set-based statement: ``LAG(month)`` over the whole history of the keys that have a
+    row from ``since`` on, joined back by ``UPDATE … FROM``. (A correlated "latest earlier
+    month" per row lets PostgreSQL's planner walk a whole group's month index for each row
+    while the table's statistics are stale, as they are during a first build.)
+    """
     table = touch.table
-    earlier = table.alias("earlier")
-    previous = (
-        select(func.max(earlier.c.month))
-        .where(*(earlier.c[name] == table.c[name] for name in touch.identity),
-               earlier.c.month < table.c.month)
-        .scalar_subquery()
+    identity = [table.c[name] for name in touch.identity]
+    recent_keys = select(*identity).where(table.c.month >= since).distinct()
+    history = (
+        select(*identity, table.c.month,
+               func.lag(table.c.month).over(partition_by=identity, order_by=table.c.month)
+               .label("previous"))
+        .where(tuple_(*identity).in_(recent_keys))
+        .subquery("history")
     )
     db.execute(
         update(table)
-        .where(and_(table.c.month >= since, table.c.prev_month.is_distinct_from(previous)))
-        .values(prev_month=previous)
+        .where(*(column == history.c[column.name] for column in identity),
+               table.c.month == history.c.month, table.c.month >= since,
+               table.c.prev_month.is_distinct_from(history.c.previous))
+        .values(prev_month=history.c.previous)
     )
