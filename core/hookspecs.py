@@ -15,12 +15,17 @@ from salesplan.core.markers import hookspec
 if TYPE_CHECKING:
     import click
     from pydantic import BaseModel
+    from sqlalchemy import Connection
 
     from salesplan.core.action_types import ActionTypeSpec
-    from salesplan.core.context import AppContext
+    from salesplan.core.app import AppContext
+    from salesplan.core.dashboard import DashboardPanel
     from salesplan.core.effects import RuleEffect
+    from salesplan.core.events import ImportBatch
     from salesplan.core.notify import NotifierSpec
     from salesplan.core.reporting import ReportSpec
+    from salesplan.core.reports.rollup_kit import RollupSpec
+    from salesplan.core.schema import PluginSchema
     from salesplan.core.screens import ScreenSpec
 
 
@@ -94,4 +99,70 @@ def salesplan_after_action(app: AppContext, action: Any, effects: list[str]) -> 
     :param effects: descriptions of what the outcome rules did.
 
     An exception here is reported with the plugin's name and never loses the action.
+    """
+
+
+@hookspec
+def salesplan_dashboard_panels() -> list[DashboardPanel]:
+    """Boxes this plugin adds to the terminal UI's dashboard.
+
+    :return: a list of ``DashboardPanel``; ``load(app, day)`` returns the ``PanelContent``.
+    """
+
+
+@hookspec
+def salesplan_schema() -> PluginSchema:
+    """This plugin's own tables and the folder of its Alembic migrations.
+
+    :return: a ``PluginSchema``. Its migrations run when the plugin is enabled (SQLite and
+        PostgreSQL), in a branch of their own with the version table
+        ``alembic_version_<plugin>``. Called when a command first opens the base.
+    """
+
+
+@hookspec
+def salesplan_rollups() -> list[RollupSpec]:
+    """Rollups (derived tables) this plugin reads, kept exact by the kernel.
+
+    :return: a list of ``RollupSpec``; the kernel folds every logged and imported action
+        into them and rebuilds their stale months. Called when a command first opens the base.
+    """
+
+
+@hookspec
+def salesplan_action_logged(connection: Connection, app: AppContext, action: Any) -> None:
+    """An action was inserted (by ``salesplan log``, the TUI, the API, a rule), in the write
+    transaction, before commit.
+
+    :param connection: the transaction's connection: write your own tables with it.
+    :param app: the application context.
+    :param action: the ``Action`` row, flushed (it has its id).
+
+    Runs in a savepoint: an exception rolls back this plugin's writes only and becomes a
+    warning; the action is kept.
+    """
+
+
+@hookspec
+def salesplan_step_changed(
+    connection: Connection, app: AppContext, lead: Any, step_change: Any
+) -> None:
+    """A lead entered a step (``lead move``, the board, a ``move_to_step`` rule), in the write
+    transaction. ``step_change`` is the new ``StepChange`` row. Same containment as
+    ``salesplan_action_logged``."""
+
+
+@hookspec
+def salesplan_lead_closed(connection: Connection, app: AppContext, lead: Any) -> None:
+    """A lead was won, lost or cancelled, in the write transaction (``lead.status`` and
+    ``lead.closed_at`` are set). Same containment as ``salesplan_action_logged``."""
+
+
+@hookspec
+def salesplan_data_imported(connection: Connection, app: AppContext, batch: ImportBatch) -> None:
+    """A data folder was imported, in the import's transaction, after every row is in.
+
+    :param batch: the id ranges of the inserted rows per table: fold them set-based.
+
+    An exception aborts the whole import (nothing is written) with the plugin named.
     """

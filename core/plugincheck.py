@@ -12,22 +12,30 @@ import importlib.metadata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
+from salesplan.core import hookspecs
+from salesplan.core.cli_names import CORE_COMMAND_NAMES
 from salesplan.core.config.loader import RawConfig
 from salesplan.core.config.models import TeamConfig
 from salesplan.core.errors import PluginError
 from salesplan.core.pluginmanager import (
+    BUILTIN_PACKAGE,
     ENTRY_POINT_GROUP,
     PluginInfo,
     SalesplanPluginManager,
     activation_order,
-    builtin_info,
-    builtin_module_names,
+    builtin_root,
+    core_plugin,
     entry_point_info,
     entry_point_origin,
+    folder_plugin,
     hook_problems,
+    hook_specs,
+    plugin_folders,
+    plugin_hookspecs,
 )
-from salesplan.core.registry import build_registry
+from salesplan.core.registry import build_registry, collect_rollups, collect_schemas
 
 
 @dataclass
@@ -58,15 +66,12 @@ def _candidates(
 
     A plugin whose manifest cannot be read is already a failed ``PluginCheck``.
     """
-    found: list[PluginInfo | PluginCheck] = []
-    for module_name in builtin_module_names():
+    found: list[PluginInfo | PluginCheck] = [core_plugin()]
+    for folder in plugin_folders(builtin_root()):
         try:
-            found.append(builtin_info(module_name))
+            found.append(folder_plugin(f"{BUILTIN_PACKAGE}.{folder.name}", folder, "built-in"))
         except PluginError as exc:
-            found.append(PluginCheck(module_name, "?", "built-in", [exc.message]))
-        except Exception as exc:
-            problem = f"cannot be imported: {type(exc).__name__}: {exc}"
-            found.append(PluginCheck(module_name, "?", "built-in", [problem]))
+            found.append(PluginCheck(folder.name, "?", "built-in", [exc.message]))
     if entry_points:
         group = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
         for entry_point in sorted(group, key=lambda e: (e.name, e.value)):
@@ -96,7 +101,18 @@ def check_plugins(
     available: dict[str, PluginInfo] = {}
     results: list[PluginCheck] = []
 
-    for info in _candidates(entry_points, extra):
+    candidates = _candidates(entry_points, extra)
+    loaded: dict[str, ModuleType] = {}
+    for info in candidates:
+        if isinstance(info, PluginInfo):
+            try:
+                loaded[info.name] = info.load()
+            except Exception:
+                continue  # reported below
+    sources = [hookspecs, *(source for module in loaded.values()
+                            if (source := plugin_hookspecs(module)) is not None)]
+    specs = hook_specs(sources)
+    for info in candidates:
         if isinstance(info, PluginCheck):
             results.append(info)
             continue
@@ -115,7 +131,7 @@ def check_plugins(
         except Exception as exc:
             check.problems.append(f"cannot be imported: {type(exc).__name__}: {exc}")
             continue
-        check.problems.extend(hook_problems(module, strict=True))
+        check.problems.extend(hook_problems(module, specs, strict=True))
 
     for name, check in checks.items():
         missing = [dep for dep in available[name].manifest.depends if dep not in available]
@@ -156,9 +172,11 @@ def _dependencies(available: dict[str, PluginInfo], name: str) -> list[str]:
 def _contribution_problems(available: dict[str, PluginInfo], name: str) -> list[str]:
     """Activate the plugin (with its dependencies) and call its registering hooks once."""
     try:
-        manager = SalesplanPluginManager(available, [name])
+        manager = SalesplanPluginManager(available, [name], [hookspecs])
         config, raw = _minimal_config()
-        build_registry(manager, config, raw)
+        build_registry(manager, config, raw, reserved_commands=CORE_COMMAND_NAMES)
+        collect_rollups(manager)
+        collect_schemas(manager)
     except PluginError as exc:
         return [exc.message]
     except Exception as exc:  # a bug in the plugin, reported rather than raised

@@ -1,5 +1,11 @@
-"""Find plugins (built-in modules and the ``salesplan`` entry-point group), read their
-manifests, and activate exactly the enabled ones plus their dependencies, in dependency order.
+"""Find plugins, read their manifests, and activate exactly the enabled ones plus their
+dependencies, in dependency order.
+
+Plugins are found, not listed: every folder of ``salesplan/plugins`` (the built-ins), every
+folder of a config's ``[plugins] paths`` (local add-ons) and every entry point of the
+``salesplan`` group (installed packages). This module never imports the hook specifications:
+the loader hands them to ``SalesplanPluginManager``, so nothing here depends on the types the
+hooks exchange.
 """
 
 from __future__ import annotations
@@ -7,20 +13,23 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import inspect
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pluggy
 
-from salesplan.core import hookspecs
 from salesplan.core.errors import PluginError
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import PROJECT_NAME
 
 ENTRY_POINT_GROUP = "salesplan"
 CORE_PLUGIN = "salesplan.core.builtin"
+BUILTIN_PACKAGE = "salesplan.plugins"
+ADDONS_PACKAGE = "salesplan_addons"
 HOOK_PREFIX = "salesplan_"
 
 
@@ -49,13 +58,28 @@ def hook_names(module: ModuleType) -> list[str]:
     )
 
 
-def hook_specs() -> dict[str, tuple[str, ...]]:
-    """Every hook of ``salesplan.core.hookspecs`` with the arguments it provides."""
-    return {
-        name: tuple(inspect.signature(function).parameters)
-        for name, function in vars(hookspecs).items()
-        if name.startswith(HOOK_PREFIX) and callable(function)
-    }
+SpecSource = ModuleType | type
+"""Where hook specifications are defined: the kernel's ``hookspecs`` module, or a plugin's
+``HOOKSPECS`` (a module or class of ``@hookspec`` functions, for hooks a plugin offers to
+others, such as the digest's sections)."""
+
+
+def hook_specs(sources: Iterable[SpecSource]) -> dict[str, tuple[str, ...]]:
+    """Every hook of ``sources`` with the arguments it provides."""
+    specs: dict[str, tuple[str, ...]] = {}
+    for source in sources:
+        for name, function in vars(source).items():
+            if name.startswith(HOOK_PREFIX) and callable(function):
+                specs[name] = tuple(
+                    p for p in inspect.signature(function).parameters if p != "self"
+                )
+    return specs
+
+
+def plugin_hookspecs(module: ModuleType) -> SpecSource | None:
+    """The hook specifications a plugin module offers to other plugins, if any."""
+    source = getattr(module, "HOOKSPECS", None)
+    return source if isinstance(source, ModuleType | type) else None
 
 
 def _required_arguments(function: Callable[..., Any]) -> list[str]:
@@ -72,14 +96,15 @@ def _required_arguments(function: Callable[..., Any]) -> list[str]:
     ]
 
 
-def hook_problems(module: ModuleType, strict: bool = False) -> list[str]:
+def hook_problems(
+    module: ModuleType, specs: dict[str, tuple[str, ...]], strict: bool = False
+) -> list[str]:
     """What is wrong with a plugin module's hook functions, one message each.
 
     Always: an ``@hookimpl`` function that matches no hook, or that takes an argument its hook
     does not provide. With ``strict`` (``salesplan plugins --check``), also ``salesplan_*``
     functions that are not marked ``@hookimpl`` and so would silently never be called.
     """
-    specs = hook_specs()
     known = ", ".join(specs)
     problems: list[str] = []
     for name in sorted(dir(module)):
@@ -117,13 +142,26 @@ def _module_loader(module_name: str) -> Callable[[], ModuleType]:
     return lambda: importlib.import_module(module_name)
 
 
+def _implementation_loader(module: ModuleType, manifest: PluginManifest) -> Callable[
+    [], ModuleType
+]:
+    """Where the hooks are: ``manifest.module`` when it names another module, else ``module``."""
+    if manifest.module and manifest.module != module.__name__:
+        return _module_loader(manifest.module)
+    return lambda: module
+
+
 def plugin_info_from_module(module: ModuleType, origin: str = "test") -> PluginInfo:
     """A ``PluginInfo`` for a module object that is already imported (tests, notebooks).
 
-    Pass it to ``load_app(..., extra_plugins=[...])``; the module must define ``MANIFEST``.
+    Pass it to ``load_app(..., extra_plugins=[...])``. The module must define ``MANIFEST``;
+    when the manifest names an implementation ``module``, that module is imported when the
+    plugin is enabled, exactly as for built-in and entry-point plugins.
     """
     manifest = _manifest_of(module, origin)
-    return PluginInfo(manifest=manifest, origin=origin, load=lambda: module)
+    return PluginInfo(
+        manifest=manifest, origin=origin, load=_implementation_loader(module, manifest)
+    )
 
 
 def _manifest_of(module: ModuleType, where: str) -> PluginManifest:
@@ -135,30 +173,106 @@ def _manifest_of(module: ModuleType, where: str) -> PluginManifest:
     return manifest
 
 
-def builtin_module_names() -> tuple[str, ...]:
-    """The always-on core plugin, then the modules listed in ``BUILTIN_PLUGINS``."""
-    from salesplan.plugins import BUILTIN_PLUGINS
-
-    return (CORE_PLUGIN, *BUILTIN_PLUGINS)
-
-
-def builtin_info(module_name: str) -> PluginInfo:
-    """Import one built-in plugin module and read its manifest."""
-    module = importlib.import_module(module_name)
-    manifest = _manifest_of(module, "built-in plugin")
-    implementation = manifest.module or module_name
+def core_plugin() -> PluginInfo:
+    """The always-on ``core`` plugin: the kernel's own rule effects."""
+    module = importlib.import_module(CORE_PLUGIN)
+    manifest = _manifest_of(module, "core plugin")
     return PluginInfo(
-        manifest=manifest,
-        origin="built-in",
-        load=_module_loader(implementation),
-        always_on=module_name == CORE_PLUGIN,
-        hooks=hook_names(module) if implementation == module_name else [],
+        manifest=manifest, origin="built-in", load=lambda: module, always_on=True,
+        hooks=hook_names(module),
     )
 
 
+def plugin_folders(root: Path) -> list[Path]:
+    """The plugin folders directly inside ``root``: sub-folders holding an ``__init__.py``,
+    by name (``__pycache__`` and hidden folders are not plugins)."""
+    try:
+        entries = sorted(root.iterdir())
+    except OSError:
+        return []
+    return [
+        entry for entry in entries
+        if entry.is_dir() and not entry.name.startswith((".", "_"))
+        and (entry / "__init__.py").is_file()
+    ]
+
+
+def builtin_root() -> Path:
+    """The folder of the built-in plugins (``salesplan/plugins`` once installed)."""
+    package = importlib.import_module(BUILTIN_PACKAGE)
+    return Path(next(iter(package.__path__)))
+
+
+def folder_plugin(package: str, folder: Path, origin: str) -> PluginInfo:
+    """Import the package ``package`` (the plugin folder ``folder``) and read its manifest.
+
+    The folder's name must be the plugin's name, so that deleting the folder is what removes
+    the plugin."""
+    where = f"{origin} plugin {folder.name!r} ({display_folder(folder)})"
+    try:
+        module = importlib.import_module(package)
+    except Exception as exc:
+        raise PluginError(f"{where}: cannot be imported: {type(exc).__name__}: {exc}") from None
+    manifest = _manifest_of(module, where)
+    if manifest.name != folder.name:
+        raise PluginError(
+            f"{where}: its manifest is named {manifest.name!r}; a plugin folder must be "
+            "named as its plugin"
+        )
+    loader = _implementation_loader(module, manifest)
+    hooks = hook_names(module) if loader() is module else []
+    return PluginInfo(manifest=manifest, origin=origin, load=loader, hooks=hooks)
+
+
+def display_folder(folder: Path) -> str:
+    try:
+        return str(folder.relative_to(Path.cwd()))
+    except ValueError:
+        return str(folder)
+
+
 def builtin_plugins() -> list[PluginInfo]:
-    """The plugins shipped in ``salesplan.plugins``, registered explicitly."""
-    return [builtin_info(module_name) for module_name in builtin_module_names()]
+    """The plugins shipped in ``salesplan.plugins``: every plugin folder found there."""
+    return [
+        folder_plugin(f"{BUILTIN_PACKAGE}.{folder.name}", folder, "built-in")
+        for folder in plugin_folders(builtin_root())
+    ]
+
+
+def addon_plugins(paths: Sequence[Path]) -> list[PluginInfo]:
+    """Local add-ons: the plugin folders inside each of ``paths`` (``[plugins] paths``).
+
+    Each is imported as ``salesplan_addons.<folder>``, so its modules can import each other
+    by that name or relatively, without being installed.
+    """
+    roots = [path.resolve() for path in paths]
+    package = _addons_package(roots)
+    found: list[PluginInfo] = []
+    for root in roots:
+        for folder in plugin_folders(root):
+            name = f"{ADDONS_PACKAGE}.{folder.name}"
+            loaded = sys.modules.get(name)
+            if loaded is not None and Path(getattr(loaded, "__file__", "") or "").parent != folder:
+                _forget(name)  # another config's add-on of the same name
+            found.append(folder_plugin(name, folder, f"add-on {display_folder(root)}"))
+    package.__path__ = [str(root) for root in roots]
+    return found
+
+
+def _addons_package(roots: list[Path]) -> ModuleType:
+    """The synthetic ``salesplan_addons`` package whose path is the add-on folders."""
+    package = sys.modules.get(ADDONS_PACKAGE)
+    if package is None:
+        package = ModuleType(ADDONS_PACKAGE, "Local salesplan add-ons ([plugins] paths).")
+        sys.modules[ADDONS_PACKAGE] = package
+    package.__path__ = [str(root) for root in roots]
+    importlib.invalidate_caches()
+    return package
+
+
+def _forget(package: str) -> None:
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        del sys.modules[name]
 
 
 def entry_point_plugins() -> list[PluginInfo]:
@@ -193,7 +307,7 @@ def entry_point_info(entry_point: importlib.metadata.EntryPoint) -> PluginInfo:
         loader = _module_loader(implementation)
     elif isinstance(target, ModuleType):
         manifest = _manifest_of(target, where)
-        loader = _module_loader(manifest.module) if manifest.module else (lambda t=target: t)
+        loader = _implementation_loader(target, manifest)
     else:
         raise PluginError(
             f"{where}: points to {type(target).__name__} {entry_point.value!r}; it must "
@@ -202,12 +316,20 @@ def entry_point_info(entry_point: importlib.metadata.EntryPoint) -> PluginInfo:
     return PluginInfo(manifest=manifest, origin=origin, load=loader)
 
 
-def discover_plugins(extra: Iterable[PluginInfo] = (), entry_points: bool = True) -> dict[
-    str, PluginInfo
-]:
+def discover_plugins(
+    extra: Iterable[PluginInfo] = (),
+    entry_points: bool = True,
+    addon_paths: Sequence[Path] = (),
+) -> dict[str, PluginInfo]:
     """All available plugins by name; two plugins with one name are an error naming both."""
     found: dict[str, PluginInfo] = {}
-    candidates = [*builtin_plugins(), *(entry_point_plugins() if entry_points else []), *extra]
+    candidates = [
+        core_plugin(),
+        *builtin_plugins(),
+        *addon_plugins(addon_paths),
+        *(entry_point_plugins() if entry_points else []),
+        *extra,
+    ]
     for info in candidates:
         other = found.get(info.name)
         if other is not None:
@@ -255,38 +377,77 @@ def activation_order(available: dict[str, PluginInfo], enabled: Iterable[str]) -
 
 
 class SalesplanPluginManager:
-    """A pluggy ``PluginManager`` holding only the active plugins, with typed helpers."""
+    """A pluggy ``PluginManager`` holding only the active plugins, with typed helpers.
 
-    def __init__(self, available: dict[str, PluginInfo], enabled: Iterable[str]) -> None:
+    ``specs`` are the kernel's hook specifications (``salesplan.core.hookspecs``); active
+    plugins may add their own (``HOOKSPECS``) for hooks they call on other plugins.
+    """
+
+    def __init__(
+        self,
+        available: dict[str, PluginInfo],
+        enabled: Iterable[str],
+        specs: Sequence[SpecSource],
+    ) -> None:
         self.available = available
         self.enabled = list(enabled)
         self.pm = pluggy.PluginManager(PROJECT_NAME)
-        self.pm.add_hookspecs(hookspecs)
         self.active = activation_order(available, self.enabled)
+        modules = {name: self._load(available[name]) for name in self.active}
+        sources = list(specs)
+        for module in modules.values():
+            offered = plugin_hookspecs(module)
+            if offered is not None:
+                sources.append(offered)
+        for source in sources:
+            self.pm.add_hookspecs(source)
+        self.specs = hook_specs(sources)
         for name in self.active:
-            self._register(available[name])
+            self._register(available[name], modules[name])
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:  # pragma: no cover - caught in _register
             raise PluginError(f"plugin {self.pm.get_name(exc.plugin)!r}: {exc}") from None
 
-    def _register(self, info: PluginInfo) -> None:
+    @staticmethod
+    def _load(info: PluginInfo) -> ModuleType:
         try:
-            module = info.load()
+            return info.load()
         except Exception as exc:
             raise PluginError(
                 f"plugin {info.name!r} ({info.origin}) cannot be imported: "
                 f"{type(exc).__name__}: {exc}"
             ) from None
-        problems = hook_problems(module)
+
+    def _register(self, info: PluginInfo, module: ModuleType) -> None:
+        problems = hook_problems(module, self.specs)
         if problems:
             raise PluginError(f"plugin {info.name!r} ({info.origin}): {problems[0]}")
+        hooks = hook_names(module)
+        if not hooks and plugin_hookspecs(module) is None:
+            raise PluginError(
+                f"plugin {info.name!r} ({info.origin}): module {module.__name__} implements "
+                "no hook (is MANIFEST.module right, and are the hook functions marked "
+                "@hookimpl?)"
+            )
         try:
             self.pm.register(module, name=info.name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             detail = " ".join(str(exc).split())
             raise PluginError(f"plugin {info.name!r} ({info.origin}): {detail}") from None
-        info.hooks = hook_names(module)
+        info.hooks = hooks
+
+    def implementations(self, hook_name: str) -> list[tuple[str, Callable[..., Any], tuple[
+        str, ...
+    ]]]:
+        """``(plugin, function, argument names)`` of a hook's implementations, in activation
+        order: for callers that contain each implementation's failure on its own."""
+        caller = getattr(self.pm.hook, hook_name)
+        by_plugin = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
+        return [
+            (name, by_plugin[name].function, tuple(by_plugin[name].argnames))
+            for name in self.active if name in by_plugin
+        ]
 
     def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call a hook on every active plugin, in activation order, naming a plugin that fails.

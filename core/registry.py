@@ -6,7 +6,7 @@ rejects duplicate names with an error naming both plugins.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from salesplan.core.action_types import ActionTypeSpec, OutcomeSpec
 from salesplan.core.config.loader import RawConfig
 from salesplan.core.config.models import ActionTypeConfig, TeamConfig
+from salesplan.core.dashboard import DashboardPanel
 from salesplan.core.effects import RuleEffect
 from salesplan.core.errors import PluginError
 from salesplan.core.notify import NotifierSpec
@@ -35,6 +36,7 @@ class Registry:
     sections: dict[str, type[BaseModel]] = field(default_factory=dict)
     commands: dict[str, Any] = field(default_factory=dict)
     screens: dict[str, ScreenSpec] = field(default_factory=dict)
+    panels: dict[str, DashboardPanel] = field(default_factory=dict)
     owners: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def action_type(self, type_id: str) -> ActionTypeSpec | None:
@@ -153,21 +155,30 @@ def _is_click_command(item: Any) -> bool:
     return isinstance(item, click.Command) and bool(item.name)
 
 
-def _validate_command(plugin: str, command: Any) -> None:
+def _command_validator(reserved: Iterable[str]) -> Callable[[str, Any], None]:
     """A plugin command named like a core command would never run: say so at load."""
-    from salesplan.core.cli.main import CORE_COMMANDS
+    names = frozenset(reserved)
 
-    if command.name in CORE_COMMANDS:
-        raise PluginError(
-            f"plugin {plugin!r}: command {command.name!r} has the name of a core command; "
-            "choose another name"
-        )
+    def validate(plugin: str, command: Any) -> None:
+        if command.name in names:
+            raise PluginError(
+                f"plugin {plugin!r}: command {command.name!r} has the name of a core command; "
+                "choose another name"
+            )
+
+    return validate
 
 
 def build_registry(
-    manager: SalesplanPluginManager, config: TeamConfig, raw: RawConfig
+    manager: SalesplanPluginManager,
+    config: TeamConfig,
+    raw: RawConfig,
+    reserved_commands: Iterable[str] = (),
 ) -> Registry:
-    """Call the registering hooks of the active plugins and merge in the config."""
+    """Call the registering hooks of the active plugins and merge in the config.
+
+    ``reserved_commands`` are the kernel's command names, which no plugin command may take.
+    """
     registry = Registry()
     plugin_types, registry.action_type_origin = _collect(
         manager,
@@ -190,10 +201,12 @@ def build_registry(
     )
     for kind, plugin in effect_origin.items():  # so a failing effect can name its plugin
         registry.owners[("effect", kind)] = plugin
-    registry.reports, _ = _collect(
+    registry.reports, report_origin = _collect(
         manager, "salesplan_reports", "report", ReportSpec, lambda r: r.name,
         validate=_validate_report,
     )
+    for name, plugin in report_origin.items():
+        registry.owners[("report", name)] = plugin
     registry.notifiers, _ = _collect(
         manager, "salesplan_notifiers", "notifier", NotifierSpec, lambda n: n.name,
         validate=_validate_notifier,
@@ -201,6 +214,13 @@ def build_registry(
     registry.screens, _ = _collect(
         manager, "salesplan_tui_screens", "screen", ScreenSpec, lambda s: s.name
     )
+    panels, panel_origin = _collect(
+        manager, "salesplan_dashboard_panels", "dashboard panel", DashboardPanel,
+        lambda p: p.name,
+    )
+    for name, plugin in panel_origin.items():
+        registry.owners[("panel", name)] = plugin
+    registry.panels = dict(sorted(panels.items(), key=lambda item: item[1].order))
     registry.commands, _ = _collect(
         manager,
         "salesplan_cli_commands",
@@ -209,7 +229,7 @@ def build_registry(
         lambda c: c.name,
         check=_is_click_command,
         expected_name="a click.Command with a name",
-        validate=_validate_command,
+        validate=_command_validator(reserved_commands),
     )
     for plugin, sections in manager.call_each("salesplan_config_sections"):
         if not isinstance(sections, dict):
@@ -267,3 +287,44 @@ def merge_action_types(
             )
         merged[entry.id] = ActionTypeSpec.model_validate(values)
     return merged
+
+
+def collect_rollups(manager: SalesplanPluginManager) -> tuple[dict[str, Any], dict[str, str]]:
+    """The active plugins' ``RollupSpec`` objects by name, and the plugin of each.
+
+    Called when the base is first opened (rollups need SQLAlchemy, which a config load does
+    not)."""
+    from salesplan.core.reports.rollup_kit import RollupSpec
+
+    def validate(plugin: str, spec: Any) -> None:
+        if spec.name == "activity":
+            raise PluginError(f"plugin {plugin!r}: rollup name 'activity' is the kernel's")
+        if not spec.name or not callable(spec.fold):
+            raise PluginError(f"plugin {plugin!r}: rollup {spec.name!r} needs a name and a "
+                              "callable fold")
+        for table in spec.day_tables:
+            if "day" not in table.c:
+                raise PluginError(f"plugin {plugin!r}: rollup {spec.name!r}: table "
+                                  f"{table.name!r} of day_tables has no 'day' column")
+
+    return _collect(manager, "salesplan_rollups", "rollup", RollupSpec, lambda r: r.name,
+                    validate=validate)
+
+
+def collect_schemas(manager: SalesplanPluginManager) -> dict[str, Any]:
+    """Each active plugin's ``PluginSchema`` (its own tables and migrations), by plugin."""
+    from salesplan.core.schema import PluginSchema
+
+    schemas: dict[str, Any] = {}
+    for plugin, schema in manager.call_each("salesplan_schema"):
+        if not isinstance(schema, PluginSchema):
+            raise PluginError(
+                f"plugin {plugin!r} returned {_describe(schema)} from salesplan_schema; "
+                "expected a PluginSchema"
+            )
+        if not schema.migrations.is_dir():
+            raise PluginError(
+                f"plugin {plugin!r}: migrations folder {schema.migrations} does not exist"
+            )
+        schemas[plugin] = schema
+    return schemas

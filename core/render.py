@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from salesplan.core.formatting import money, number
 from salesplan.core.reporting import Column, ReportResult
 
 if TYPE_CHECKING:
@@ -40,9 +41,7 @@ def _number(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}" if isinstance(value, int | float) else str(value)
+    return number(value, 2) if isinstance(value, int | float) else str(value)
 
 
 def format_percent(value: float | None) -> str:
@@ -119,6 +118,8 @@ def format_cell(
         return Text("—", style="dim")
     if column.kind == "percent":
         return Text(format_percent(value), justify="right")
+    if column.kind == "money" and isinstance(value, int | float):
+        return Text(money(value), justify="right")
     if column.kind in ("int", "number", "money"):
         return Text(_number(value), justify="right")
     if column.kind == "counts" and isinstance(value, Mapping):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlmodel import Session
 
-    from salesplan.core.context import AppContext
+    from salesplan.core.config.models import TeamConfig
+
+AppT = TypeVar("AppT")
 
 OptionKind = Literal["pipeline", "member", "choice", "date", "text", "int"]
 ColumnKind = Literal["text", "int", "number", "money", "percent", "counts", "outcomes", "json"]
@@ -87,8 +89,13 @@ class ReportResult(BaseModel):
 
 
 @dataclass
-class ReportRequest:
+class ReportRequest(Generic[AppT]):
     """What a report receives: an open read connection, the app context, the range and options.
+
+    Generic in the application context so that this contract never imports it (the
+    application context holds the registry of reports: importing it here would be a cycle);
+    annotate ``request: ReportRequest[AppContext]`` (``salesplan.core.context``) to have
+    ``request.app`` typed.
 
     Build statements with SQLAlchemy Core (``salesplan.core.db.query_tables`` or the models'
     ``__table__``) and run them with ``connection.execute``. A report that prefers the ORM
@@ -98,7 +105,7 @@ class ReportRequest:
     """
 
     connection: Connection
-    app: AppContext
+    app: AppT
     start: date
     end: date
     options: dict[str, Any] = field(default_factory=dict)
@@ -116,13 +123,14 @@ class ReportSpec:
 
     name: str
     title: str
-    run: Callable[[ReportRequest], ReportResult]
+    run: Callable[[ReportRequest[Any]], ReportResult]
     summary: str = ""
     options: tuple[ReportOption, ...] = ()
     needs_range: bool = True
-    prepare: Callable[[AppContext], None] | None = None
-    """Optional: run by front ends before ``run``, outside any read transaction, to bring
-    caches (e.g. rollups) up to date. May write; must not change what ``run`` returns."""
+    rollups: tuple[str, ...] = ()
+    """The rollups ``run`` reads (``"activity"`` for the kernel's action counts, or a
+    plugin's ``RollupSpec`` names): before running, front ends rebuild their stale months in
+    the report's range, so the report reads rollups rather than raw actions."""
 
 
 def option_flag(option: ReportOption) -> str:
@@ -130,18 +138,18 @@ def option_flag(option: ReportOption) -> str:
     return "--" + option.name.replace("_", "-")
 
 
-def option_choices(option: ReportOption, app: AppContext) -> tuple[str, ...]:
+def option_choices(option: ReportOption, config: TeamConfig) -> tuple[str, ...]:
     """The allowed values of a closed option (pipelines and members come from the config)."""
     if option.kind == "pipeline":
-        return tuple(p.id for p in app.config.pipelines)
+        return tuple(p.id for p in config.pipelines)
     if option.kind == "member":
-        return tuple(m.id for m in app.config.members)
+        return tuple(m.id for m in config.members)
     if option.kind == "choice":
         return option.choices
     return ()
 
 
-def convert_option(option: ReportOption, value: Any, app: AppContext) -> Any:
+def convert_option(option: ReportOption, value: Any, config: TeamConfig) -> Any:
     """Validate and convert one option value given as text (or already typed).
 
     ``None``/empty gives the option's default. Dates become ``date``, ints ``int``; closed
@@ -164,28 +172,9 @@ def convert_option(option: ReportOption, value: Any, app: AppContext) -> Any:
             return int(str(value).strip())
         except ValueError:
             raise DataError(f"{flag}: not a whole number: {value!r}") from None
-    choices = option_choices(option, app)
+    choices = option_choices(option, config)
     if option.kind in ("pipeline", "member", "choice") and str(value) not in choices:
         known = ", ".join(choices) or "none"
         what = {"pipeline": "pipeline", "member": "member"}.get(option.kind, "value")
         raise DataError(f"{flag}: unknown {what} {value!r} (one of: {known})")
     return str(value)
-
-
-def resolve_options(spec: ReportSpec, values: dict[str, Any], app: AppContext) -> dict[str, Any]:
-    """All of a report's options, converted, defaults filled in; unknown names and missing
-    required options are a ``DataError`` (for front ends other than the CLI, e.g. the TUI)."""
-    from salesplan.core.errors import DataError
-
-    declared = {option.name: option for option in spec.options}
-    unknown = sorted(set(values) - set(declared))
-    if unknown:
-        known = ", ".join(option_flag(o) for o in spec.options) or "none"
-        raise DataError(f"report {spec.name!r} has no option {unknown[0]!r} (options: {known})")
-    resolved: dict[str, Any] = {}
-    for name, option in declared.items():
-        value = convert_option(option, values.get(name), app)
-        if value is None and option.required:
-            raise DataError(f"report {spec.name!r} needs {option_flag(option)}")
-        resolved[name] = value
-    return resolved

@@ -1,21 +1,29 @@
 """The built-in ``then`` kinds of ``[[rules]]``: schedule, move_to_step, set_status, convert.
 
-The models validate the ``then`` tables of a config; ``apply`` runs inside the transaction
-that logs the action.
+The models validate the ``then`` tables of a config (every command loads them); ``apply``
+runs inside the transaction that logs the action and returns what it did in words, for the
+CLI and the TUI ("call scheduled in 2 days (due 2026-03-12)"). The services and the ORM
+models load only when a rule applies, so a report never imports them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
+from salesplan.core.calendar import to_local
 from salesplan.core.effects import EffectContext, RuleEffect
+from salesplan.core.errors import DataError
 
 if TYPE_CHECKING:
     from salesplan.core.action_types import ActionTypeSpec
     from salesplan.core.config.models import TeamConfig
+    from salesplan.core.db.models import Action, Lead
+
+Context = EffectContext["AppContext"]
 
 
 class ScheduleEffect(RuleEffect):
@@ -36,10 +44,33 @@ class ScheduleEffect(RuleEffect):
             return [("schedule", f"unknown action type {self.schedule!r} (known: {known})")]
         return []
 
-    def apply(self, ctx: EffectContext) -> str:
-        from salesplan.core.services.rules import apply_schedule
+    def apply(self, ctx: Context) -> str:
+        """A reminder for ``self.schedule`` on the same lead/prospect and member, due
+        ``after_days`` calendar days after the action (same local time of day, DST-aware)."""
+        from salesplan.core.db.models import Reminder
 
-        return apply_schedule(self, ctx)
+        action: Action = ctx.action
+        local = to_local(action.at, ctx.app.tz)
+        due_local = (local.replace(tzinfo=None) + timedelta(days=self.after_days)).replace(
+            tzinfo=ctx.app.tz
+        )
+        reminder = Reminder(
+            action_type=self.schedule,
+            member=action.member,
+            lead_id=ctx.lead.id if ctx.lead is not None else None,
+            prospect_id=None if ctx.lead is not None else action.prospect_id,
+            due_at=due_local.astimezone(UTC),
+            note=self.note,
+            source="rule",
+            created_at=ctx.now,
+            created_by_action_id=action.id,
+        )
+        ctx.session.add(reminder)
+        ctx.session.flush()
+        return (
+            f"{self.schedule} scheduled {_days(self.after_days)} "
+            f"(due {due_local.date().isoformat()})"
+        )
 
 
 class MoveToStepEffect(RuleEffect):
@@ -58,10 +89,21 @@ class MoveToStepEffect(RuleEffect):
             return [("move_to_step", f"unknown step {self.move_to_step!r} (known: {known})")]
         return []
 
-    def apply(self, ctx: EffectContext) -> str:
-        from salesplan.core.services.rules import apply_move_to_step
+    def apply(self, ctx: Context) -> str:
+        """Move the action's lead to a step of its pipeline, as of the action's time."""
+        from salesplan.core.services.leads import move_lead
 
-        return apply_move_to_step(self, ctx)
+        lead = _needs_lead(ctx, "move_to_step")
+        pipeline = ctx.app.config.pipeline(lead.pipeline)
+        if pipeline is None or self.move_to_step not in pipeline.steps:
+            raise DataError(
+                f"step {self.move_to_step!r} is not in pipeline {lead.pipeline!r} "
+                f"of lead {lead.key!r}"
+            )
+        if lead.step == self.move_to_step:
+            return f"already in {self.move_to_step}"
+        move_lead(ctx.session, ctx.app, lead=lead, step=self.move_to_step, at=ctx.action.at)
+        return f"moved to {self.move_to_step}"
 
 
 class SetStatusEffect(RuleEffect):
@@ -80,10 +122,23 @@ class SetStatusEffect(RuleEffect):
             return [("remind_after_days", "standby needs remind_after_days")]
         return []
 
-    def apply(self, ctx: EffectContext) -> str:
-        from salesplan.core.services.rules import apply_set_status
+    def apply(self, ctx: Context) -> str:
+        """Set the action's lead status; standby reminds ``remind_after_days`` after the action."""
+        from salesplan.core.services.leads import set_status
 
-        return apply_set_status(self, ctx)
+        lead = _needs_lead(ctx, "set_status")
+        status = self.set_status
+        if status != "standby" and lead.status == status:
+            return f"status already {status}"
+        remind = None
+        if status == "standby":
+            days = self.remind_after_days or 0
+            remind = to_local(ctx.action.at, ctx.app.tz).date() + timedelta(days=days)
+        set_status(ctx.session, ctx.app, lead=lead, status=status, remind_at=remind,
+                   at=ctx.action.at)
+        if remind is not None:
+            return f"status set to standby (remind {remind.isoformat()})"
+        return f"status set to {status}"
 
 
 class ConvertEffect(RuleEffect):
@@ -106,10 +161,31 @@ class ConvertEffect(RuleEffect):
             return [("step", f"unknown step {self.step!r} (known: {', '.join(pipeline.steps)})")]
         return []
 
-    def apply(self, ctx: EffectContext) -> str:
-        from salesplan.core.services.rules import apply_convert
+    def apply(self, ctx: Context) -> str:
+        """Convert the action's prospect into a lead owned by the member who logged the action.
 
-        return apply_convert(self, ctx)
+        Later effects of the same action then see the new lead (``ctx.lead``).
+        """
+        from salesplan.core.services.prospects import convert_prospect, converted_lead
+
+        if ctx.prospect is None:
+            raise DataError("convert needs an action on a prospect, not on a lead")
+        existing = converted_lead(ctx.session, ctx.prospect)
+        if existing is not None:
+            raise DataError(
+                f"prospect {ctx.prospect.key!r} is already converted into lead {existing.key!r}"
+            )
+        lead = convert_prospect(
+            ctx.session,
+            ctx.app,
+            prospect=ctx.prospect,
+            pipeline=self.convert,
+            step=self.step,
+            owner=ctx.action.member,
+            at=ctx.action.at,
+        )
+        ctx.lead = lead
+        return f"converted into lead {lead.key}"
 
 
 BUILTIN_EFFECTS: tuple[type[RuleEffect], ...] = (
@@ -118,3 +194,14 @@ BUILTIN_EFFECTS: tuple[type[RuleEffect], ...] = (
     SetStatusEffect,
     ConvertEffect,
 )
+
+
+def _days(count: int) -> str:
+    return "today" if count == 0 else f"in {count} day{'s' if count != 1 else ''}"
+
+
+def _needs_lead(ctx: Context, kind: str) -> Lead:
+    if ctx.lead is None:
+        raise DataError(f"{kind} needs an action on a lead, not on a prospect")
+    lead: Lead = ctx.lead
+    return lead

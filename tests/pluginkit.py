@@ -40,6 +40,8 @@ def plugin_module(name: str, source: str, *, module_name: str | None = None) -> 
     code = textwrap.dedent(source)
     if "MANIFEST" not in code:
         code = f"MANIFEST = PluginManifest(name={name!r})\n" + code
+    if "@hookimpl" not in code:  # a plugin must implement a hook: give it a harmless one
+        code += "\n@hookimpl\ndef salesplan_reports():\n    return []\n"
     code = (
         "from salesplan.core import hookimpl\n"
         "from salesplan.core.manifest import PluginManifest\n" + code

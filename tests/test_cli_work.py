@@ -136,7 +136,7 @@ def test_bad_discovery_call_sets_lost(sp: Run, db: AppContext) -> None:
         assert lead.closed_at == datetime(2026, 3, 11, 13, 0, tzinfo=UTC)
     assert "status lost" in _ok(sp("lead", "show", "L1"))
     listed = _squash(_ok(sp("lead", "list", "--status", "lost")))
-    assert "L1 │ Acme deal │ acquisition │ Incoming │ alice │ 0.00 │ lost" in listed
+    assert "L1 │ Acme deal │ acquisition │ Incoming │ alice │ 0 │ lost" in listed
     assert "1 lead" in listed
     assert "0 leads" in _ok(sp("lead", "list", "--status", "todo"))
 
@@ -152,10 +152,10 @@ def test_list_status_filters_standby_by_its_date(sp: Run, db: AppContext) -> Non
     todo = _squash(_ok(sp("lead", "list", "--status", "todo")))
     assert "2 leads" in todo
     assert "Open one" in todo and "Come back" in todo and "Waiting" not in todo
-    assert "│ 200.00 │ todo" in todo
+    assert "│ 200 │ todo" in todo
     standby = _squash(_ok(sp("lead", "list", "--status", "standby")))
     assert "1 lead" in standby and "2 leads" not in standby
-    assert "L2 │ Waiting │ acquisition │ Incoming │ alice │ 100.00 │ standby" in standby
+    assert "L2 │ Waiting │ acquisition │ Incoming │ alice │ 100 │ standby" in standby
     everything = _squash(_ok(sp("lead", "list")))
     assert "3 leads" in everything
 
@@ -199,7 +199,7 @@ def test_move_status_and_list(sp: Run, db: AppContext) -> None:
     # 2026-03-20 is long past in the real calendar: the standby lead is shown as todo
     listed = _squash(_ok(sp("lead", "list", "--status", "todo")))
     assert "2 leads" in listed
-    assert "│ 300.00 │ todo" in listed
+    assert "│ 300 │ todo" in listed
     assert "0 leads" in _ok(sp("lead", "list", "--status", "standby"))
     mine = _ok(sp("lead", "list", "--owner", "alice", "--pipeline", "acquisition",
                   "--status", "won"))

@@ -146,7 +146,7 @@ CASES = [
     pytest.param(
         _append("[linkedin]\ntoken_env = 'X'\n"),
         "salesplan.toml: linkedin: unknown section (no enabled plugin owns it; plugin sections: "
-        "none)",
+        "funnel, objectives)",
         id="unowned-section",
     ),
     pytest.param(

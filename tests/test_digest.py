@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from salesplan.core.context import AppContext
-from salesplan.core.digest import Digest, build_digest, personal_digest
-from salesplan.core.digest_render import css_color, render_html, render_text, subject
 from salesplan.core.reporting import ReportRequest
+from salesplan.plugins.email_digest.build import Digest, build_digest, personal_digest
+from salesplan.plugins.email_digest.render import css_color, render_html, render_text, subject
 from tests.conftest import base_config_text
 from tests.digest_data import DAY, DIGEST_OBJECTIVES, EXPECTED_ROWS, insert_day
 
@@ -176,7 +176,7 @@ def test_text_part_numbers(digest: Digest) -> None:
     assert text.splitlines()[0] == "Acme — daily digest for Wednesday 11 March 2026"
     team = text_section(text, "Team totals")
     assert team[1] == (
-        "  Actions 11 · Leads created 1 · Leads won 1 (12,500.00 EUR)"
+        "  Actions 11 · Leads created 1 · Leads won 1 (€12,500)"
     )
     assert [re.split(r"\s{2,}", line.strip()) for line in team[2:]] == [
         ["Call", "7", "Reached 5 · Not reached 2"],
@@ -187,7 +187,7 @@ def test_text_part_numbers(digest: Digest) -> None:
     ]
     alice = text_section(text, "Alice Martin (sales)")
     assert alice[1] == (
-        "  Actions 5 · Leads created 1 · Leads managed 2 · Leads won 1 (12,500.00 EUR)"
+        "  Actions 5 · Leads created 1 · Leads managed 2 · Leads won 1 (€12,500)"
     )
     assert [re.split(r"\s{2,}", line.strip()) for line in alice[2:6]] == [
         ["Call", "2", "Reached 1 · Not reached 1"],
@@ -197,7 +197,7 @@ def test_text_part_numbers(digest: Digest) -> None:
     ]
     assert alice[6:] == ["  Day objectives:", "    Call Reached: 1 of 1 — met"]
     bob = text_section(text, "Bob Durand (prospecting)")
-    assert bob[1] == "  Actions 5 · Leads created 0 · Leads managed 0 · Leads won 0 (0.00 EUR)"
+    assert bob[1] == "  Actions 5 · Leads created 0 · Leads managed 0 · Leads won 0 (€0)"
     assert bob[-1] == "    Call: 4 of 10 — missed"
     assert text_section(text, "Carol Lemaire (marketing)")[1].startswith("  Actions 0 ·")
     behind = text_section(text, "Behind pace this week (2026-W11)")
@@ -217,7 +217,7 @@ def test_text_part_numbers(digest: Digest) -> None:
 def test_html_part_numbers_equal_the_text_part(digest: Digest) -> None:
     sections = html_sections(render_html(digest))
     team = sections["Team totals"]
-    assert team[0] == ["Actions 11", "Leads created 1", "Leads won 1 (12,500.00 EUR)"]
+    assert team[0] == ["Actions 11", "Leads created 1", "Leads won 1 (€12,500)"]
     assert [row[:2] + row[3:] for row in team[2:]] == [
         ["📞 Call", "7", "Reached 5 · Not reached 2"],
         ["✉ E-mail", "1", ""],
@@ -227,7 +227,7 @@ def test_html_part_numbers_equal_the_text_part(digest: Digest) -> None:
     ]
     alice = sections["Alice Martin sales"]
     assert alice[0] == [
-        "Actions 5", "Leads created 1", "Leads managed 2", "Leads won 1 (12,500.00 EUR)"
+        "Actions 5", "Leads created 1", "Leads managed 2", "Leads won 1 (€12,500)"
     ]
     assert [(row[0].split(" ", 1)[1], row[1], row[3]) for row in alice[2:6]] == [
         ("Call", "2", "Reached 1 · Not reached 1"),
@@ -300,7 +300,7 @@ def test_css_colours_are_safe() -> None:
 def test_recipients_are_to_plus_managers_without_duplicates(
     make_app: Callable[..., AppContext], write_config: Callable[..., Path]
 ) -> None:
-    from salesplan.core.digest_send import digest_settings, team_recipients
+    from salesplan.plugins.email_digest.send import digest_settings, team_recipients
 
     section = DIGEST_SECTION.replace(
         'to = ["boss@acme.test"]', 'to = ["boss@acme.test", "DAVE@acme.test", "boss@acme.test"]'

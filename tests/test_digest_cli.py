@@ -15,8 +15,8 @@ from sqlmodel import select
 from salesplan.core.calendar import today
 from salesplan.core.context import AppContext
 from salesplan.core.db.models import SentDigest
-from salesplan.core.digest import build_digest
-from salesplan.core.digest_render import render_text
+from salesplan.plugins.email_digest.build import build_digest
+from salesplan.plugins.email_digest.render import render_text
 from tests.conftest import CliResult
 from tests.digest_data import DAY, insert_day
 from tests.smtp_server import (
@@ -96,7 +96,7 @@ def test_send_then_skip_then_force(
         with app.session() as session:
             expected_text = render_text(build_digest(session, app, DAY))
         assert parts[0].get_content().replace("\r\n", "\n") == expected_text
-        assert "Actions 11 · Leads created 1 · Leads won 1 (12,500.00 EUR)" in expected_text
+        assert "Actions 11 · Leads created 1 · Leads won 1 (€12,500)" in expected_text
         assert sent_rows(app) == [
             ("2026-03-11", "boss@acme.test", "smtp"),
             ("2026-03-11", "dave@acme.test", "smtp"),
@@ -263,7 +263,7 @@ def test_per_member_sends_each_rep_their_own_digest(
     alice = handler.received[1].message
     assert str(alice["Subject"]) == "Acme — your day, Wednesday 11 March 2026 (Alice Martin)"
     alice_text = alice.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "Actions 5 · Leads created 1 · Leads managed 2 · Leads won 1 (12,500.00 EUR)" in (
+    assert "Actions 5 · Leads created 1 · Leads managed 2 · Leads won 1 (€12,500)" in (
         alice_text
     )
     assert "Bob Durand" not in alice_text

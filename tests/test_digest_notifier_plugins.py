@@ -14,10 +14,10 @@ from sqlmodel import select
 from salesplan.core import hookimpl
 from salesplan.core.context import AppContext
 from salesplan.core.db.models import SentDigest
-from salesplan.core.digest_send import DigestDeliveryError, send_digest
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage
 from salesplan.core.pluginmanager import PluginInfo
+from salesplan.plugins.email_digest.send import DigestDeliveryError, send_digest
 from tests.digest_data import DAY, insert_day
 from tests.test_digest import digest_config_text
 

@@ -106,7 +106,8 @@ def test_section_without_the_plugin_is_a_config_error(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_app(path, env={})
-    assert "notifiers.file: unknown section" in caught.value.message
+    assert "notifiers.file: section of plugin 'file_notifier', which is not enabled" in (
+        caught.value.message)
 
 
 def test_file_names_are_ascii_slugs_of_the_subject(tmp_path: Path) -> None:

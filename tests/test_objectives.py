@@ -16,12 +16,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesplan.core.builtin import OBJECTIVES_REPORT
 from salesplan.core.calendar import count_working_days, period_containing
 from salesplan.core.context import AppContext
 from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList
 from salesplan.core.errors import NotFoundError
-from salesplan.core.objectives import (
+from salesplan.core.reporting import ReportRequest
+from salesplan.plugins.objectives import OBJECTIVES_REPORT
+from salesplan.plugins.objectives.progress import (
     ObjectiveProgress,
     compute_objectives,
     measure,
@@ -29,7 +30,6 @@ from salesplan.core.objectives import (
     pace,
     pace_status,
 )
-from salesplan.core.reporting import ReportRequest
 from tests.conftest import base_config_text
 
 PARIS = ZoneInfo("Europe/Paris")

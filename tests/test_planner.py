@@ -15,13 +15,14 @@ from hypothesis import strategies as st
 
 from salesplan.core.calendar import period_containing
 from salesplan.core.context import AppContext, load_app
-from salesplan.core.funnel import (
+from salesplan.plugins.planner.funnel import (
     FunnelRatios,
     build_plan,
     choose_ratios,
     configured_ratios,
     exact,
 )
+from salesplan.plugins.planner.settings import funnel_settings
 from tests.conftest import base_config_text
 
 MARCH = period_containing("month", date(2026, 3, 10))  # 22 working days
@@ -147,7 +148,7 @@ segment = "sales"
 meeting = 0.25
 proposal = 0.7
 """)))
-    ratios = configured_ratios(app.config)
+    ratios = configured_ratios(funnel_settings(app))
     plan = build_plan(app.config, Fraction(100000), ratios, MARCH)
     assert (plan.sales, plan.opportunities, plan.prospects) == (4, 10, 12)
     # 10 × 0.7 is 7.000000000000001 in floats; exact arithmetic keeps it 7.
@@ -174,7 +175,7 @@ segment = "sales"
 meeting = 2.2
 """)))
     assert math.ceil(25 * 0.28) == 8  # the trap
-    plan = build_plan(app.config, Fraction(250000), configured_ratios(app.config), MARCH)
+    plan = build_plan(app.config, Fraction(250000), configured_ratios(funnel_settings(app)), MARCH)
     assert (plan.sales, plan.opportunities, plan.prospects) == (25, 25, 7)
     assert plan.segments == {"sales": {"meeting": 55}}
     assert plan.notes == []
@@ -189,7 +190,7 @@ prospects_per_opportunity = 3
 """).replace('[[segments]]\nid = "sales"', '[[segments]]\nid = "sales"\n[[segments]]\n'
              'id = "events"')
     app = load_app(write_config(text))
-    plan = build_plan(app.config, Fraction(1500), configured_ratios(app.config), MARCH)
+    plan = build_plan(app.config, Fraction(1500), configured_ratios(funnel_settings(app)), MARCH)
     assert plan.segments == {"events": {"prospects": 12}}
     assert plan.members == {}
     assert plan.notes == ["segment 'events' has no members: its counts are not split"]
@@ -203,7 +204,7 @@ def test_exact_parses_config_and_cli_numbers() -> None:
 
 
 def test_choose_ratios_falls_back_on_unknown(app_config: AppContext) -> None:
-    configured = configured_ratios(app_config.config)
+    configured = configured_ratios(funnel_settings(app_config))
     measured = FunnelRatios(deal_size=Fraction(25000), opportunities_per_sale=None,
                             prospects_per_opportunity=Fraction(10),
                             per_prospect={"prospecting": {"call": None}},

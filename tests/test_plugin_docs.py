@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from salesplan.core import hookspecs
 from salesplan.core.context import AppContext, load_app
 from salesplan.core.notify import OutgoingMessage
 from salesplan.core.pluginmanager import hook_specs, plugin_info_from_module
@@ -30,7 +31,7 @@ from tests.pluginkit import config_text
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "plugins.md"
 TESTS = ROOT / "tests"
-HOOKS = list(hook_specs())
+HOOKS = list(hook_specs([hookspecs]))
 
 
 def doc_text() -> str:
@@ -61,7 +62,7 @@ def test_every_hook_is_documented(hook: str) -> None:
     section = hook_section(hook)
     for marker in ("**Parameters:**", "**Returns:**", "**When:**", "```python"):
         assert marker in section, f"the {hook} section lacks {marker}"
-    for parameter in hook_specs()[hook]:
+    for parameter in hook_specs([hookspecs])[hook]:
         assert f"`{parameter}`" in section, f"the {hook} section does not describe {parameter}"
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from salesplan.core import hookspecs
 from salesplan.core.plugincheck import check_plugins
 from salesplan.core.pluginmanager import builtin_plugins, hook_specs
 from tests.conftest import CliResult
 from tests.pluginkit import FakeSite, fake_site
 
-KNOWN_HOOKS = ", ".join(hook_specs())
+KNOWN_HOOKS = ", ".join(hook_specs([hookspecs]))
 
 
 @pytest.fixture
@@ -31,8 +32,13 @@ def manifest_module(name: str, body: str = "", depends: tuple[str, ...] = ()) ->
     )
 
 
-def add_plugin(site: FakeSite, name: str, body: str = "", depends: tuple[str, ...] = ()) -> None:
-    """A distribution ``salesplan-NAME`` whose entry point is a module with MANIFEST."""
+A_HOOK = "@hookimpl\ndef salesplan_reports():\n    return []\n"
+
+
+def add_plugin(site: FakeSite, name: str, body: str = A_HOOK,
+               depends: tuple[str, ...] = ()) -> None:
+    """A distribution ``salesplan-NAME`` whose entry point is a module with MANIFEST (and by
+    default one harmless hook: a plugin that implements none is refused)."""
     site.distribution(
         f"salesplan-{name}",
         "1.0",

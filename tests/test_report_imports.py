@@ -37,11 +37,15 @@ FORBIDDEN_MODULES = frozenset({
     # dialect when the base is SQLite
     "sqlalchemy.orm", "salesplan.core.db.models", "sqlalchemy.dialects.postgresql",
     # other commands, reports and the UI
-    "salesplan.core.config.writer", "salesplan.core.digest", "salesplan.core.digest_render",
-    "salesplan.core.digest_send", "salesplan.core.funnel", "salesplan.core.funnel_measure",
-    "salesplan.core.mail", "salesplan.core.planwrite", "salesplan.core.reports.company",
-    "salesplan.core.reports.conversion", "salesplan.core.reports.performance",
-    "salesplan.core.reports.prospecting", "salesplan.core.reports.cohort", "salesplan.tui",
+    "salesplan.core.config.writer", "salesplan.core.services",
+    "salesplan.plugins.email_digest.build", "salesplan.plugins.email_digest.render",
+    "salesplan.plugins.email_digest.send", "salesplan.plugins.email_digest.smtp",
+    "salesplan.plugins.planner.funnel", "salesplan.plugins.planner.measure",
+    "salesplan.plugins.planner.write",
+    "salesplan.plugins.objectives.panel", "salesplan.plugins.objectives.progress",
+    "salesplan.plugins.company_report.query", "salesplan.plugins.conversion_report.query",
+    "salesplan.plugins.performance_report.query", "salesplan.plugins.prospecting_report.query",
+    "salesplan.core.reports.cohort", "salesplan.tui",
 })
 """Modules (and their submodules) that belong to other paths."""
 
@@ -146,7 +150,7 @@ def test_the_probe_sees_heavy_imports(report_config: Path) -> None:
         report_config, "report", "conversion", "--from", "2026-03-01", "--to", "2026-03-31",
         "--pipeline", "acquisition", "--format", "json")
     assert code == 0
-    assert "salesplan.core.reports.conversion" in _heavy(modules)
+    assert "salesplan.plugins.conversion_report.query" in _heavy(modules)
     assert "salesplan.core.reports.cohort" in _heavy(modules)
 
 

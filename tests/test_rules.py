@@ -232,29 +232,32 @@ def test_convert_rule_on_prospect_then_schedules_on_new_lead(rules_app: AppConte
     ("target", "kwargs", "message"),
     [
         ("prospect", {"action_type": "meeting", "outcome": "held"},
-         "rule meeting-proposal (move_to_step) cannot apply to action 'meeting': move_to_step "
-         "needs an action on a lead, not on a prospect"),
+         "rule meeting-proposal (move_to_step) skipped: move_to_step needs an action on a "
+         "lead, not on a prospect"),
         ("renewal", {"action_type": "meeting", "outcome": "held"},
-         "rule meeting-proposal (move_to_step) cannot apply to action 'meeting': step "
-         "'Proposal' is not in pipeline 'renewal' of lead "),
+         "rule meeting-proposal (move_to_step) skipped: step 'Proposal' is not in pipeline "
+         "'renewal' of lead "),
         ("acquisition", {"action_type": "email"},
-         "rule email-convert (convert) cannot apply to action 'email': convert needs an "
-         "action on a prospect, not on a lead"),
+         "rule email-convert (convert) skipped: convert needs an action on a prospect, not on "
+         "a lead"),
     ],
 )
-def test_effect_that_does_not_apply_names_the_rule_and_writes_nothing(
+def test_effect_that_does_not_apply_is_skipped_and_the_action_kept(
     rules_app: AppContext, target: str, kwargs: dict[str, Any], message: str
 ) -> None:
+    """A rule is an automation, not a constraint: it says why it did not apply, writes
+    nothing of its own, and the action is logged."""
     app = rules_app
     if target == "prospect":
         kwargs = {**kwargs, "prospect": _prospect(app)}
     else:
         kwargs = {**kwargs, "lead": _lead(app, pipeline=target)}
     before = _counts(app)
-    with pytest.raises(DataError) as caught:
-        services.record_action(app, member="alice", at=datetime(2026, 3, 10, 9, 0), **kwargs)
-    assert caught.value.message.startswith(message)
-    assert _counts(app) == before
+    logged = services.record_action(app, member="alice", at=datetime(2026, 3, 10, 9, 0),
+                                    **kwargs)
+    assert len(logged.warnings) == 1 and logged.warnings[0].startswith(message)
+    assert logged.effects == []
+    assert _counts(app) == {**before, "Action": before["Action"] + 1}
 
 
 def test_matching_rules_uses_outcome_and_type(app: AppContext) -> None:

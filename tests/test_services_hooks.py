@@ -78,8 +78,8 @@ def test_failing_hook_keeps_the_action_and_warns(
                                     outcome="not_reached", at=datetime(2026, 3, 10, 9, 0))
     assert logged.effects == ["call scheduled in 2 days (due 2026-03-12)"]
     assert logged.warnings == [
-        f"action {logged.action.key} was saved, but an after-action hook failed: plugin 'boom' "
-        f"failed in hook salesplan_after_action: RuntimeError: mail server down for "
+        f"action {logged.action.key} was saved, but plugin 'boom' failed after it: "
+        f"RuntimeError: mail server down for "
         f"{logged.action.key}"
     ]
     # the recorder ran first (activation order), after the commit, with the effects
@@ -109,8 +109,8 @@ def test_log_command_prints_hook_failure_as_warning_and_exits_0(
     assert result.exit_code == 0, result.output
     assert "Logged A1: call (reached) by alice on lead L1" in result.stdout
     assert result.stderr == (
-        "Warning: action A1 was saved, but an after-action hook failed: plugin 'boom' failed "
-        "in hook salesplan_after_action: RuntimeError: mail server down for A1\n"
+        "Warning: action A1 was saved, but plugin 'boom' failed after it: RuntimeError: mail "
+        "server down for A1\n"
     )
     app = make_app(path, extra_plugins=PLUGINS)
     with app.session() as session:

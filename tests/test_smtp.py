@@ -11,8 +11,8 @@ import pytest
 from pydantic import ValidationError
 
 from salesplan.core.errors import DeliveryError
-from salesplan.core.mail import SmtpSettings, build_mime, mask_secret, send_smtp
 from salesplan.core.notify import OutgoingMessage
+from salesplan.plugins.email_digest.smtp import SmtpSettings, build_mime, mask_secret, send_smtp
 from tests.smtp_server import (
     PASSWORD,
     USER,

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 from salesplan.core.context import load_app
-from salesplan.core.digest_send import EmailDigestSettings
+from salesplan.plugins.email_digest.send import EmailDigestSettings
+from salesplan.plugins.objectives.config import configured_objectives
 
 EXAMPLE = Path(__file__).parent / "data" / "spec_example.toml"
 
@@ -28,7 +29,7 @@ def test_spec_example_loads_with_every_section_validated(tmp_path: Path) -> None
     assert types["discovery_call"].color == "#8e44ad"
     assert [o.id for o in types["discovery_call"].outcomes] == ["good", "bad"]
     assert len(app.rules) == 3
-    assert [(o.who, o.metric, o.per, o.target) for o in config.objectives] == [
+    assert [(o.who, o.metric, o.per, o.target) for o in configured_objectives(app)] == [
         ("segment:prospecting", "call", "day", 10),
         ("team", "revenue", "quarter", 270000),
     ]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from salesplan.core.context import load_app
+from salesplan.plugins.objectives.config import configured_objectives
 from tests.conftest import base_config_text
 
 PLAN = ("plan", "--revenue", "90000", "--start", "2026-03-10")
@@ -24,8 +25,8 @@ def commented(write_config: Callable[..., Path]) -> Path:
 
 
 def _objectives(path: Path) -> list[tuple[str | None, str, str, str, float]]:
-    config = load_app(path).config
-    return [(o.id, o.who, o.metric, o.per, o.target) for o in config.objectives]
+    app = load_app(path)
+    return [(o.id, o.who, o.metric, o.per, o.target) for o in configured_objectives(app)]
 
 
 PLANNED = [

@@ -27,17 +27,7 @@ from salesplan.core.errors import SalesplanError
 from salesplan.tui.commands import SalesplanCommands
 from salesplan.tui.prepare import ScreenPreparer
 from salesplan.tui.screens.error import ErrorModal
-
-# (mode name, title, key, module, class) of the built-in screens, in menu order.
-MAIN_SCREENS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("dashboard", "Dashboard", "d", "salesplan.tui.screens.dashboard", "DashboardScreen"),
-    ("pipeline", "Pipeline", "p", "salesplan.tui.screens.pipeline", "PipelineScreen"),
-    ("prospecting", "Prospecting", "l", "salesplan.tui.screens.prospecting",
-     "ProspectingScreen"),
-    ("reports", "Reports", "r", "salesplan.tui.screens.reports", "ReportsScreen"),
-    ("planner", "Planner", "n", "salesplan.tui.screens.planner", "PlannerScreen"),
-    ("settings", "Settings", "s", "salesplan.tui.screens.settings", "SettingsScreen"),
-)
+from salesplan.tui.shell import MAIN_SCREENS
 
 
 def _screen_factory(module: str, class_name: str) -> Callable[[], Screen[Any]]:

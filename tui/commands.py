@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from salesplan.tui.app import SalesplanApp
+from salesplan.tui.shell import MAIN_SCREENS, cockpit
 
 
 class SalesplanCommands(Provider):
     """Lists "Open <screen>" for each screen and the global actions, fuzzy-matched."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        from salesplan.tui.app import MAIN_SCREENS
-
-        app: SalesplanApp = self.app  # type: ignore[assignment]
+        app = cockpit(self.app)
         commands: list[tuple[str, Callable[[], object], str]] = []
         for name, title, key, _module, _class in MAIN_SCREENS:
             commands.append(
@@ -42,7 +38,7 @@ class SalesplanCommands(Provider):
         return commands
 
     def _reload(self) -> None:
-        app: SalesplanApp = self.app  # type: ignore[assignment]
+        app = cockpit(self.app)
         if app.reload_or_report("Cannot reload config"):
             app.notify("Config reloaded")
 

@@ -8,6 +8,9 @@ from datetime import datetime
 from rich.text import Text
 
 from salesplan.core.action_types import ActionTypeSpec
+from salesplan.core.formatting import money, number
+
+__all__ = ["money", "number"]
 
 STATUS_STYLES = {
     "met": "bold green",
@@ -24,17 +27,6 @@ LEAD_STATUS_STYLES = {
     "cancelled": "dim",
 }
 OUTCOME_ICONS = {"green": "✔", "red": "✘", "orange": "◐", "yellow": "◐"}
-
-
-def money(amount: float, currency: str = "") -> str:
-    """``12 500 EUR`` style: thin grouping, no decimals for whole amounts."""
-    text = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    text = text.replace(",", " ")
-    return f"{text} {currency}".strip()
-
-
-def number(value: float) -> str:
-    return f"{value:,.0f}".replace(",", " ") if float(value).is_integer() else f"{value:,.1f}"
 
 
 def progress_bar(actual: float, target: float, width: int = 20, style: str = "green") -> Text:

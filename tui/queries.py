@@ -21,7 +21,6 @@ from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, Re
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
-    from salesplan.core.objectives import ObjectiveProgress
 
 PAGE_SIZE = 40
 OPEN_STATUSES = ("todo", "standby")
@@ -42,11 +41,10 @@ class ReminderRow:
 
 @dataclass
 class DashboardData:
-    """Everything the dashboard shows for one day."""
+    """What the dashboard's own boxes show for one day (plugins' panels load apart)."""
 
     day: date
     week_label: str
-    objectives: list[ObjectiveProgress]
     actions_by_type: dict[str, int]
     outcomes_by_type: dict[str, dict[str, int]]
     created_count: int
@@ -57,37 +55,38 @@ class DashboardData:
 
 
 def dashboard_data(app: AppContext, day: date) -> DashboardData:
-    """The day's objectives, actions, this week's leads and the reminders due by then."""
-    from salesplan.core.objectives import compute_objectives, measure
+    """The day's actions (the configured members', as every report counts them), this
+    week's leads and the reminders due by then."""
+    from salesplan.core.reports.action_counts import action_counts
+    from salesplan.core.reports.rollups import repair, rollup_view
 
     config = app.config
     week = period_containing("week", day, config.team.week_starts)
-    day_start, day_end = day_range_utc(day, day, app.tz)
+    _day_start, day_end = day_range_utc(day, day, app.tz)
     week_start, week_end = day_range_utc(week.start, week.end, app.tz)
+    repair(app, [], day, day)
     with app.session() as session:
-        objectives = compute_objectives(session, app, day=day)
+        connection = session.connection()
+        usable = rollup_view(connection, app, [], day, day)
         actions: dict[str, int] = {}
         outcomes: dict[str, dict[str, int]] = defaultdict(dict)
-        rows = session.exec(
-            select(Action.action_type, Action.outcome, func.count(Action.id))
-            .where(Action.at >= day_start, Action.at < day_end)
-            .group_by(Action.action_type, Action.outcome)
-        ).all()
-        for type_id, outcome, count in rows:
+        for (_member, type_id, outcome), count in action_counts(
+            connection, app, usable, day, day
+        ).items():
             actions[type_id] = actions.get(type_id, 0) + count
             if outcome:
-                outcomes[type_id][outcome] = count
+                outcomes[type_id][outcome] = outcomes[type_id].get(outcome, 0) + count
         created_count, created_amount = session.exec(
             select(func.count(Lead.id), func.coalesce(func.sum(Lead.amount), 0.0)).where(
                 Lead.created_at >= week_start, Lead.created_at < week_end
             )
         ).one()
-        # Won leads as the objectives count them (the same ``leads_won``/``revenue``
-        # definitions), so the week's numbers agree with the objectives above them.
-        won_count, won_amount = (
-            measure(session, metric, start=week_start, end=week_end, members=None)
-            for metric in ("leads_won", "revenue")
-        )
+        won_count, won_amount = session.exec(
+            select(func.count(Lead.id), func.coalesce(func.sum(Lead.amount), 0.0)).where(
+                Lead.status == "won", col(Lead.closed_at) >= week_start,
+                col(Lead.closed_at) < week_end,
+            )
+        ).one()
         reminders = due_reminder_rows(session, app, day_end)
     order = list(app.registry.action_types)
     sorted_actions = dict(
@@ -96,7 +95,6 @@ def dashboard_data(app: AppContext, day: date) -> DashboardData:
     return DashboardData(
         day=day,
         week_label=week.label,
-        objectives=objectives,
         actions_by_type=sorted_actions,
         outcomes_by_type=dict(outcomes),
         created_count=int(created_count),

@@ -1,6 +1,5 @@
-"""Running a report for the TUI: the same steps as ``salesplan report`` (options converted by
-the core's rules, ``prepare`` outside the read transaction, ``run`` in a read session), but
-returning the result instead of printing it."""
+"""Reports in the TUI: the date-range presets, and running a report through the kernel's
+runner (``salesplan.core.reports.runner``), as ``salesplan report`` does."""
 
 from __future__ import annotations
 
@@ -8,8 +7,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from salesplan.core.calendar import period_containing
-from salesplan.core.errors import DataError, PluginError, SalesplanError
-from salesplan.core.reporting import ReportRequest, ReportResult, convert_option
+from salesplan.core.errors import DataError
+from salesplan.core.reporting import ReportResult
+from salesplan.core.reports.runner import run_report as kernel_run_report
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -47,34 +47,7 @@ def preset_range(preset: str, today: date, week_starts: str = "monday") -> tuple
 def run_report(
     app: AppContext, name: str, start: date, end: date, options: dict[str, Any]
 ) -> ReportResult:
-    """Run report ``name`` over ``[start, end]``; a plugin's own failure becomes a
-    ``PluginError`` naming the report (the TUI shows it in the error dialog)."""
-    spec = app.registry.reports.get(name)
-    if spec is None:
-        raise DataError(f"unknown report {name!r} (enabled: {', '.join(app.registry.reports)})")
-    if start > end:
-        raise DataError(f"range start {start.isoformat()} is after its end {end.isoformat()}")
-    values: dict[str, Any] = {}
-    for option in spec.options:
-        value = convert_option(option, options.get(option.name), app)
-        if option.required and value is None:
-            raise DataError(f"report {name!r} needs the option {option.name!r}")
-        if value is not None:
-            values[option.name] = value
-    try:
-        if spec.prepare is not None:
-            spec.prepare(app)
-        with app.read_connection() as connection:
-            result = spec.run(ReportRequest(
-                connection=connection, app=app, start=start, end=end, options=values))
-    except SalesplanError:
-        raise
-    except Exception as exc:
-        raise PluginError(
-            f"report {name!r} failed: {type(exc).__name__}: {exc}"
-        ) from exc
-    if not isinstance(result, ReportResult):
-        raise PluginError(
-            f"report {name!r} returned {type(result).__name__}, not a ReportResult"
-        )
-    return result
+    """Run report ``name`` over ``[start, end]`` through the kernel's runner: the same
+    options, rollup preparation and fault containment as ``salesplan report``; a failure is a
+    ``SalesplanError`` the screen shows in the error dialog."""
+    return kernel_run_report(app, name, start, end, options)

@@ -30,7 +30,10 @@ class CliState:
     @property
     def app(self) -> AppContext:
         if self._app is None:
+            from salesplan.core.progress import terminal_progress
+
             self._app = load_app(self.config_path)
+            self._app.progress = terminal_progress()
         return self._app
 
     @property

@@ -6,7 +6,6 @@ commands through ``salesplan_cli_commands``; those need the config, which is loa
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 from typing import Any
 
@@ -33,8 +32,35 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "todo": ("salesplan.core.cli.commands.work", "List due reminders."),
     "report": ("salesplan.core.cli.commands.report", "Run a report over a date range."),
     "reports": ("salesplan.core.cli.commands.report", "List the enabled reports."),
-    "objectives": ("salesplan.core.cli.commands.objectives", "Objectives progress and pacing."),
 }
+
+
+def installed_plugin_commands() -> dict[str, tuple[str, click.Command]]:
+    """``{command: (plugin, command)}`` of every installed plugin that loads, for the help of
+    a run without a config (a plugin that fails to load is left out)."""
+    from salesplan.core import hookspecs
+    from salesplan.core.pluginmanager import SalesplanPluginManager, discover_plugins
+
+    found: dict[str, tuple[str, click.Command]] = {}
+    try:
+        available = discover_plugins()
+    except SalesplanError:
+        return found
+    for name, info in available.items():
+        if info.always_on:
+            continue
+        try:
+            manager = SalesplanPluginManager(available, [name], [hookspecs])
+            results = manager.call_each("salesplan_cli_commands")
+        except Exception:  # shown by `salesplan plugins --check`, not here
+            continue
+        for plugin, commands in results:
+            if plugin != name:
+                continue
+            for command in commands if isinstance(commands, list) else []:
+                if isinstance(command, click.Command) and command.name:
+                    found.setdefault(command.name, (plugin, command))
+    return found
 
 
 def _load_core_command(name: str) -> click.Command | None:
@@ -72,9 +98,11 @@ class SalesplanGroup(click.Group):
         from salesplan.core.cli.context import get_state
 
         names = list(CORE_COMMANDS)
-        with contextlib.suppress(SalesplanError):  # no usable config: list what works
-            names += [n for n in get_state(ctx).app.registry.commands if n not in names]
-        return names
+        try:
+            commands = list(get_state(ctx).app.registry.commands)
+        except SalesplanError:  # no usable config: what installed plugins would add
+            commands = list(installed_plugin_commands())
+        return names + [n for n in commands if n not in names]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in CORE_COMMANDS:
@@ -91,11 +119,16 @@ class SalesplanGroup(click.Group):
 
         rows = [(name, help_text) for name, (_m, help_text) in CORE_COMMANDS.items()]
         try:
-            for name, command in get_state(ctx).app.registry.commands.items():
+            app = get_state(ctx).app
+        except SalesplanError:
+            # No usable config: every installed plugin's commands, each saying its plugin.
+            for name, (plugin, command) in installed_plugin_commands().items():
+                if name not in CORE_COMMANDS:
+                    rows.append((name, f"{command.get_short_help_str()} (plugin {plugin})"))
+        else:
+            for name, command in app.registry.commands.items():
                 if name not in CORE_COMMANDS:
                     rows.append((name, command.get_short_help_str()))
-        except SalesplanError:
-            pass
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

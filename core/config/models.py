@@ -16,15 +16,10 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WeekStart = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 Per = Literal["day", "week", "month", "quarter", "half_year", "year"]
+"""A period kind, as objectives and plans name them."""
 LeadStatus = Literal["todo", "standby", "won", "lost", "cancelled"]
 LEAD_STATUSES: tuple[str, ...] = ("todo", "standby", "won", "lost", "cancelled")
 CLOSED_STATUSES: tuple[str, ...] = ("won", "lost", "cancelled")
-BUILTIN_METRICS: tuple[str, ...] = (
-    "leads_created",
-    "leads_won",
-    "revenue",
-    "prospects_converted",
-)
 
 
 class Strict(BaseModel):
@@ -79,6 +74,11 @@ class PluginsSettings(Strict):
     """`[plugins]`: which plugins are active for this config."""
 
     enabled: list[str] = Field(default_factory=list, description="Plugin names to activate.")
+    paths: list[str] = Field(
+        default_factory=list,
+        description="Folders of local add-ons (one plugin folder each), relative to this "
+        "file: a team drops a plugin folder there and enables it, without packaging.",
+    )
 
 
 class Segment(Strict):
@@ -191,50 +191,6 @@ class Rule(Strict):
         return self.then if isinstance(self.then, list) else [self.then]
 
 
-class FunnelStage(BaseModel):
-    """`[funnel.per_prospect]` / `[funnel.per_opportunity]`: actions per unit, by a segment.
-
-    Every key besides ``segment`` is an action type id with a ratio.
-    """
-
-    model_config = ConfigDict(extra="allow")
-
-    segment: str
-
-    @model_validator(mode="after")
-    def _ratios_are_numbers(self) -> FunnelStage:
-        for key, value in (self.model_extra or {}).items():
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise ValueError(f"{key}: ratio must be a number ≥ 0, got {value!r}")
-        return self
-
-    @property
-    def ratios(self) -> dict[str, float]:
-        return {key: float(value) for key, value in (self.model_extra or {}).items()}
-
-
-class Funnel(Strict):
-    """`[funnel]`: the planner's configured ratios."""
-
-    prospects_by: str | None = None
-    deal_size: float = Field(gt=0)
-    opportunities_per_sale: float = Field(gt=0)
-    prospects_per_opportunity: float = Field(gt=0)
-    per_prospect: FunnelStage | None = None
-    per_opportunity: FunnelStage | None = None
-
-
-class Objective(Strict):
-    """`[[objectives]]`: a target for a member, each member of a segment, or the team."""
-
-    id: str | None = None
-    who: str
-    metric: str
-    per: Per
-    target: float = Field(ge=0)
-    pipeline: str | None = None
-
-
 class TeamConfig(BaseModel):
     """A whole team config after ``extends`` has been merged.
 
@@ -253,8 +209,6 @@ class TeamConfig(BaseModel):
     pipelines: list[Pipeline] = Field(default_factory=list)
     scripts: list[Script] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
-    funnel: Funnel | None = None
-    objectives: list[Objective] = Field(default_factory=list)
     notifiers: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     def member(self, member_id: str) -> Member | None:

@@ -5,28 +5,15 @@ Every problem becomes ``file: key.path: message`` naming the file that set the k
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from salesplan.core.config.loader import RawConfig, _pydantic_message
-from salesplan.core.config.models import BUILTIN_METRICS, Rule, TeamConfig
-from salesplan.core.effects import RuleEffect
+from salesplan.core.config.models import Rule, TeamConfig
+from salesplan.core.effects import CompiledRule, RuleEffect
 from salesplan.core.registry import Registry
-
-
-@dataclass(frozen=True)
-class CompiledRule:
-    """A ``[[rules]]`` entry with its ``then`` tables turned into effect objects."""
-
-    index: int
-    rule: Rule
-    effects: tuple[RuleEffect, ...]
-
-    @property
-    def name(self) -> str:
-        return self.rule.id or f"rules[{self.index}]"
 
 
 def _known(values: Any) -> str:
@@ -59,48 +46,6 @@ def check_references(config: TeamConfig, raw: RawConfig, registry: Registry) -> 
             )
     for index, rule in enumerate(config.rules):
         _check_when(rule, index, raw, registry, pipelines)
-    for index, objective in enumerate(config.objectives):
-        where = ("objectives", index)
-        who = objective.who
-        if who.startswith("segment:"):
-            if who.removeprefix("segment:") not in segments:
-                raise raw.error(
-                    (*where, "who"),
-                    f"unknown segment in {who!r} (known: {_known(segments)})",
-                )
-        elif who != "team" and config.member(who) is None:
-            raise raw.error(
-                (*where, "who"),
-                f"unknown member {who!r} (use a member id, 'segment:ID' or 'team')",
-            )
-        _check_metric(objective.metric, (*where, "metric"), raw, registry)
-        if objective.pipeline is not None and objective.pipeline not in pipelines:
-            raise raw.error(
-                (*where, "pipeline"),
-                f"unknown pipeline {objective.pipeline!r} (known: {_known(pipelines)})",
-            )
-    if config.funnel is not None:
-        funnel = config.funnel
-        if funnel.prospects_by is not None and funnel.prospects_by not in segments:
-            raise raw.error(
-                ("funnel", "prospects_by"),
-                f"unknown segment {funnel.prospects_by!r} (known: {_known(segments)})",
-            )
-        for stage_name in ("per_prospect", "per_opportunity"):
-            stage = getattr(funnel, stage_name)
-            if stage is None:
-                continue
-            if stage.segment not in segments:
-                raise raw.error(
-                    ("funnel", stage_name, "segment"),
-                    f"unknown segment {stage.segment!r} (known: {_known(segments)})",
-                )
-            for type_id in stage.ratios:
-                if type_id not in types:
-                    raise raw.error(
-                        ("funnel", stage_name, type_id),
-                        f"unknown action type {type_id!r} (known: {_known(types)})",
-                    )
 
 
 def _check_when(
@@ -134,25 +79,6 @@ def _check_when(
             )
 
 
-def _check_metric(metric: str, path: tuple[Any, ...], raw: RawConfig, registry: Registry) -> None:
-    if metric in BUILTIN_METRICS:
-        return
-    type_id, _, outcome = metric.partition(":")
-    spec = registry.action_types.get(type_id)
-    if spec is None:
-        raise raw.error(
-            path,
-            f"unknown metric {metric!r} (use an action type, 'type:outcome' or one of "
-            f"{', '.join(BUILTIN_METRICS)}; action types: {_known(registry.action_types)})",
-        )
-    if outcome and spec.outcome(outcome) is None:
-        raise raw.error(
-            path,
-            f"unknown outcome {outcome!r} for action type {type_id!r} "
-            f"(known: {_known(spec.outcome_ids)})",
-        )
-
-
 def compile_rules(config: TeamConfig, raw: RawConfig, registry: Registry) -> list[CompiledRule]:
     """Turn each ``then`` table into the effect its kind key selects, validated."""
     compiled: list[CompiledRule] = []
@@ -182,10 +108,18 @@ def compile_rules(config: TeamConfig, raw: RawConfig, registry: Registry) -> lis
     return compiled
 
 
-def validate_sections(config: TeamConfig, raw: RawConfig, registry: Registry) -> dict[
-    str, BaseModel
-]:
-    """Validate plugin-owned sections; a section no active plugin owns is an error."""
+def validate_sections(
+    config: TeamConfig,
+    raw: RawConfig,
+    registry: Registry,
+    installed_owner: Callable[[str], str | None] | None = None,
+) -> dict[str, BaseModel]:
+    """Validate plugin-owned sections; a section no active plugin owns is an error.
+
+    A section model may define ``check_references(config, registry)`` returning
+    ``(key path inside the section, message)`` pairs, to cross-check what it names (members,
+    segments, action types) once the registry is known; the first one is the error.
+    """
     values: dict[str, Any] = {}
     for key, value in config.plugin_sections.items():
         values[key] = value
@@ -197,14 +131,26 @@ def validate_sections(config: TeamConfig, raw: RawConfig, registry: Registry) ->
         model = owned.get(path)
         key_path = tuple(path.split("."))
         if model is None:
+            plugin = installed_owner(path) if installed_owner is not None else None
+            if plugin is not None:
+                raise raw.error(
+                    key_path,
+                    f"section of plugin {plugin!r}, which is not enabled (add it to "
+                    "[plugins] enabled, or remove the section)",
+                )
             known = ", ".join(sorted(owned)) or "none"
             raise raw.error(
                 key_path,
                 f"unknown section (no enabled plugin owns it; plugin sections: {known})",
             )
         try:
-            sections[path] = model.model_validate(value)
+            section = model.model_validate(value)
         except ValidationError as exc:
             first = exc.errors()[0]
             raise raw.error((*key_path, *first["loc"]), _pydantic_message(first)) from None
+        check = getattr(section, "check_references", None)
+        if callable(check):
+            for where, message in check(config, registry):
+                raise raw.error((*key_path, *where), message)
+        sections[path] = section
     return sections

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import aliased
 
-from salesplan.core.context import AppContext
+from salesplan.core.app import AppContext
 from salesplan.core.dataio.formats import (
     ACTION_COLUMNS,
     ACTIONS_FILE,

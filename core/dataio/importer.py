@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 
+from salesplan.core.app import AppContext
 from salesplan.core.config.models import CLOSED_STATUSES, LEAD_STATUSES
-from salesplan.core.context import AppContext
 from salesplan.core.dataio.bulk import (
     DeferredIndexes,
     TableWriter,
@@ -47,8 +47,18 @@ from salesplan.core.dataio.formats import (
 )
 from salesplan.core.dataio.progress import Progress
 from salesplan.core.dataio.reader import CsvSource, row_error
-from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, StepChange
+from salesplan.core.db.models import (
+    Action,
+    Lead,
+    Prospect,
+    ProspectingList,
+    Reminder,
+    StepChange,
+)
 from salesplan.core.errors import DatabaseError, DataError
+from salesplan.core.events import IdRange, ImportBatch
+from salesplan.core.reports.rollups import fold_imported_actions
+from salesplan.core.services.events import fire_imported
 
 #: Above this many (estimated) new rows, and more than the table holds, a table's secondary
 #: indexes are dropped during the load and rebuilt once at the end (SQLite only).
@@ -61,6 +71,7 @@ LEAD_TABLE = Lead.__table__  # type: ignore[attr-defined]
 LIST_TABLE = ProspectingList.__table__  # type: ignore[attr-defined]
 STEP_TABLE = StepChange.__table__  # type: ignore[attr-defined]
 ACTION_TABLE = Action.__table__  # type: ignore[attr-defined]
+REMINDER_TABLE = Reminder.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -461,6 +472,8 @@ class _Importer:
 
     def run(self) -> ImportSummary:
         lock_tables(self.connection, [LIST_TABLE, PROSPECT_TABLE, LEAD_TABLE])
+        tables = (PROSPECT_TABLE, LEAD_TABLE, STEP_TABLE, ACTION_TABLE, REMINDER_TABLE)
+        before = {table: self._max_id(table) for table in tables}
         self._load_base_keys()
         self.import_prospects()
         self.import_leads()
@@ -469,7 +482,20 @@ class _Importer:
         for deferred in self.deferred:
             deferred.restore()
         fix_sequences(self.connection, [LIST_TABLE, PROSPECT_TABLE, LEAD_TABLE])
+        ranges = {table: IdRange(before[table] + 1, self._max_id(table)) for table in tables}
+        batch = ImportBatch(
+            prospects=ranges[PROSPECT_TABLE], leads=ranges[LEAD_TABLE],
+            step_changes=ranges[STEP_TABLE], actions=ranges[ACTION_TABLE],
+            reminders=ranges[REMINDER_TABLE],
+        )
+        if not batch.actions.empty:
+            fold_imported_actions(self.connection, self.app, batch.actions.first,
+                                  batch.actions.last, self.app.progress)
+        fire_imported(self.connection, self.app, batch=batch)
         return self.summary
+
+    def _max_id(self, table: Any) -> int:
+        return int(self.connection.execute(select(func.max(table.c.id))).scalar() or 0)
 
 
 class _DuplicateActionKey(Exception):

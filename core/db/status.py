@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from salesplan.core.db.engine import create_db_engine, is_sqlite, safe_url
 from salesplan.core.db.migrate import current_revision
-from salesplan.core.db.migrations import HEAD_REVISION
+from salesplan.core.db.migrations import HEAD_REVISION, KNOWN_REVISIONS
 from salesplan.core.errors import DatabaseError
 
 
@@ -32,6 +32,11 @@ def describe_database(url: str) -> str:
         engine.dispose()
     if revision is None:
         return "reachable, empty (schema created on first use)"
+    if revision not in KNOWN_REVISIONS:
+        raise DatabaseError(
+            f"database {safe_url(url)} has schema {revision}, which is newer than this "
+            f"salesplan (it knows up to {HEAD_REVISION}): upgrade salesplan to use it"
+        )
     if revision == HEAD_REVISION:
         return f"schema {revision}, up to date"
     return f"schema {revision}, upgraded to {HEAD_REVISION} on first use"

@@ -30,7 +30,8 @@ from salesplan.core.db.models import (
 )
 from salesplan.core.demo.generator import SIZES, DemoData, generate
 from salesplan.core.errors import DataError
-from salesplan.core.reports.rollups import refresh_activity_rollup_now
+from salesplan.core.progress import ProgressCallback, quiet
+from salesplan.core.reports.rollups import active_rollups, rebuild
 
 DEFAULT_DIR = "salesplan-demo"
 CONFIG_NAME = "salesplan.toml"
@@ -59,7 +60,7 @@ def _sqlite_files(path: Path) -> list[Path]:
 
 
 def build_demo(folder: Path, *, size: str = "small", seed: int = 1, today: date | None = None,
-               reset: bool = False) -> DemoResult:
+               reset: bool = False, progress: ProgressCallback = quiet) -> DemoResult:
     """Build the demo in ``folder`` unless one is already there (``reset`` rebuilds it)."""
     if size not in SIZES:
         raise DataError(f"unknown demo size {size!r} (use {', '.join(SIZES)})")
@@ -83,8 +84,9 @@ def build_demo(folder: Path, *, size: str = "small", seed: int = 1, today: date 
         data = generate(app.config, app.tz, set(app.registry.action_types), size=size,
                         seed=seed, today=day)
         counts = write_demo(app, data, {"size": size, "seed": seed, "today": day.isoformat()})
-        # Build the report rollups now, so the first report on the demo is fast.
-        refresh_activity_rollup_now(app)
+        # The rows went in without the services: build the rollups now, so the first report
+        # on the demo is fast.
+        rebuild(app, active_rollups(app), None, progress)
     finally:
         app.dispose()
     for path in _sqlite_files(building)[1:]:

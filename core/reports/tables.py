@@ -1,11 +1,10 @@
-"""Report rollup tables (created by migrations ``0002_report_rollups`` and
-``0003_touch_month_links``).
+"""The kernel's rollup tables: the shared action-count read model (created by migrations
+``0002_report_rollups``, ``0003_touch_month_links`` and ``0004_plugin_rollups``).
 
-Plain SQLAlchemy Core tables on their own ``MetaData``: they are caches owned by the report
-layer, maintained by ``salesplan.core.reports.rollups``, never written by the services.
-Every row describes actions with ``id`` at or below the watermark, in the time zone, stored in
-``salesplan_meta`` (see ``rollups``). Days and months are team-timezone calendar days and
-months (a month is stored as its first day).
+Plain SQLAlchemy Core tables on their own ``MetaData``: derived data kept exact by
+``salesplan.core.reports.rollups`` in the transaction of every write (see there), in the time
+zone stored in ``salesplan_meta``. Days and months are team-timezone calendar days and months
+(a month is stored as its first day).
 
 The *touch-month* tables hold sets: one row per (group..., key, month) in which the group
 (a member, a list, a list and member) acted on the key (a lead, a prospect), plus
@@ -41,10 +40,12 @@ activity_rollup = Table(
     Column("member", String(64), nullable=False),
     Column("action_type", String(64), nullable=False),
     Column("outcome", String(64), nullable=False),  # '' for no outcome (keys cannot be null)
+    Column("on_lead", Boolean, nullable=False),  # on a lead (true) or on a prospect
     Column("actions", Integer, nullable=False),
-    PrimaryKeyConstraint("day", "member", "action_type", "outcome", name="pk_activity_rollup"),
+    PrimaryKeyConstraint("day", "member", "action_type", "outcome", "on_lead",
+                         name="pk_activity_rollup"),
 )
-"""Actions per local day, member, type and outcome."""
+"""Actions per local day, member, type, outcome and kind of target."""
 
 lead_touch_month = Table(
     "lead_touch_month",
@@ -60,49 +61,15 @@ lead_touch_month = Table(
 cannot be summed from daily counts, but whole months from this set plus the raw days at the
 range's edges give an exact distinct count over far fewer rows than the actions."""
 
-prospecting_rollup = Table(
-    "prospecting_rollup",
+rollup_stale = Table(
+    "rollup_stale",
     metadata,
-    Column("day", Date, nullable=False),
-    Column("list_id", Integer, nullable=False),
-    Column("member", String(64), nullable=False),
-    Column("action_type", String(64), nullable=False),
-    Column("on_lead", Boolean, nullable=False),
-    Column("actions", Integer, nullable=False),
-    PrimaryKeyConstraint("day", "list_id", "member", "action_type", "on_lead",
-                         name="pk_prospecting_rollup"),
-)
-"""Actions per local day on a list's prospects (``on_lead`` false) or on the leads converted
-from them (true), per member and type. A prospect's list and a lead's origin prospect are
-fixed when the row is created, so the counts never move between lists."""
-
-prospect_touch_month = Table(
-    "prospect_touch_month",
-    metadata,
-    Column("list_id", Integer, nullable=False),
-    Column("member", String(64), nullable=False),
-    Column("prospect_id", Integer, nullable=False),
+    Column("rollup", String(64), nullable=False),
     Column("month", Date, nullable=False),
-    Column("prev_month", Date, nullable=True),
-    PrimaryKeyConstraint("list_id", "member", "prospect_id", "month",
-                         name="pk_prospect_touch_month"),
-    Index("ix_prospect_touch_month_months", "list_id", "member", "month", "prev_month"),
+    PrimaryKeyConstraint("rollup", "month", name="pk_rollup_stale"),
 )
-"""(list, member, prospect, month) for every prospect a member acted on in that month."""
+"""Months of a rollup that must be folded again from history: a fold that failed (its plugin
+raised; the action was kept) records its month here, and the next report or
+``salesplan check --rollups --repair`` rebuilds it."""
 
-prospect_touch_month_any = Table(
-    "prospect_touch_month_any",
-    metadata,
-    Column("list_id", Integer, nullable=False),
-    Column("prospect_id", Integer, nullable=False),
-    Column("month", Date, nullable=False),
-    Column("prev_month", Date, nullable=True),
-    PrimaryKeyConstraint("list_id", "prospect_id", "month", name="pk_prospect_touch_month_any"),
-    Index("ix_prospect_touch_month_any_months", "list_id", "month", "prev_month"),
-)
-"""(list, prospect, month) for every prospect anyone acted on in that month."""
-
-ROLLUP_TABLES: tuple[Table, ...] = (
-    activity_rollup, lead_touch_month, prospecting_rollup, prospect_touch_month,
-    prospect_touch_month_any,
-)
+KERNEL_ROLLUP_TABLES: tuple[Table, ...] = (activity_rollup, lead_touch_month)

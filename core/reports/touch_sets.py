@@ -8,13 +8,14 @@ null or before ``first``. That is a plain ``COUNT`` over one range of the (group
 prev_month) index per candidate group, where a ``COUNT(DISTINCT)`` (or even a ``GROUP BY``)
 over the same rows would sort them all.
 
-The days outside whole months (the range's edges) and the actions above the rollup watermark
-come from the raw actions; a key among them counts only when the whole months did not already
-count it for the same group (a ``NOT EXISTS`` probe on the primary key), so the sum is exact.
+The days outside whole months (the range's edges) come from the raw actions; a key among them
+counts only when the whole months did not already count it for the same group (a ``NOT
+EXISTS`` probe on the primary key), so the sum is exact. When the rollups cannot serve the
+range (``usable`` false: a month of it is stale), everything comes from the raw actions.
 
 ``prev_month`` is kept by ``link_months`` after every fold: a fold only adds rows, and a row's
 previous month can only change when a row is added before it, so relinking the rows from the
-first folded month on is enough.
+first folded month on is enough — and for one logged action, only the rows of its own key.
 """
 
 from __future__ import annotations
@@ -29,15 +30,15 @@ from sqlalchemy import distinct, exists, func, literal, or_, select, tuple_, uni
 from salesplan.core.calendar import day_range_utc
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from sqlalchemy import Select, Table
 
-    from salesplan.core.context import AppContext
-    from salesplan.core.reports.rollups import Window
     from salesplan.core.reports.sql import Executor
 
-RawPart = Callable[[datetime, datetime, "Window | None"], "Select[Any]"]
-"""``raw(lo, hi, window_or_None)``: the raw (group..., key) rows of actions in ``[lo, hi)``;
-with a window, only the ids above ``window.upto``. Column names must be the set's names."""
+RawPart = Callable[[datetime, datetime], "Select[Any]"]
+"""``raw(lo, hi)``: the raw (group..., key) rows of actions in ``[lo, hi)``. Column names must
+be the set's names."""
 
 
 def month_start(day: date) -> date:
@@ -71,7 +72,7 @@ class TouchSet:
 
 
 def count_distinct(
-    db: Executor, app: AppContext, window: Window, start: date, end: date, *,
+    db: Executor, tz: ZoneInfo, usable: bool, start: date, end: date, *,
     touch: TouchSet, raw: RawPart, groups: Select[Any],
 ) -> dict[tuple[Any, ...], int]:
     """``{group values: distinct keys}`` acted on in the inclusive local days
@@ -81,8 +82,8 @@ def count_distinct(
     months are counted: every group with a touch in those months must be among them; extra
     ones cost one index probe each. ``raw`` gives the raw rows of any group."""
     first, after = whole_months(start, end)
-    if not window.upto or first >= after:
-        return _count_raw(db, touch, [raw(*day_range_utc(start, end, app.tz), None)])
+    if not usable or first >= after:
+        return _count_raw(db, touch, [raw(*day_range_utc(start, end, tz))])
     columns = touch.table.c
     candidates = groups.subquery("candidate_groups")
     first_in_range = (
@@ -96,11 +97,9 @@ def count_distinct(
     counts = {tuple(row[:-1]): int(row[-1]) for row in rows if row[-1]}
     extra: list[Select[Any]] = []
     if start < first:
-        extra.append(raw(*day_range_utc(start, first - timedelta(days=1), app.tz), None))
+        extra.append(raw(*day_range_utc(start, first - timedelta(days=1), tz)))
     if after <= end:
-        extra.append(raw(*day_range_utc(after, end, app.tz), None))
-    if window.has_tail:
-        extra.append(raw(*day_range_utc(first, after - timedelta(days=1), app.tz), window))
+        extra.append(raw(*day_range_utc(after, end, tz)))
     if extra:
         def counted_in_whole_months(rows: Any) -> Any:
             return exists().where(
@@ -136,9 +135,12 @@ def _count_raw(
     return {tuple(row[:-1]): int(row[-1]) for row in db.execute(query)}
 
 
-def link_months(db: Executor, touch: TouchSet, since: date) -> None:
+def link_months(
+    db: Executor, touch: TouchSet, since: date, only: dict[str, Any] | None = None
+) -> None:
     """Set ``prev_month`` of every row from month ``since`` on (only rows whose value
-    changes are written).
+    changes are written); ``only`` restricts it to the rows whose columns have those values
+    (the key of one logged action), so relinking after one action touches a few rows.
 
     One set-based statement: ``LAG(month)`` over the whole history of the keys that have a
     row from ``since`` on, joined back by ``UPDATE … FROM``. (A correlated "latest earlier
@@ -148,6 +150,8 @@ def link_months(db: Executor, touch: TouchSet, since: date) -> None:
     table = touch.table
     identity = [table.c[name] for name in touch.identity]
     recent_keys = select(*identity).where(table.c.month >= since).distinct()
+    if only:
+        recent_keys = recent_keys.where(*(table.c[name] == value for name, value in only.items()))
     history = (
         select(*identity, table.c.month,
                func.lag(table.c.month).over(partition_by=identity, order_by=table.c.month)

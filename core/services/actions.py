@@ -19,9 +19,11 @@ from sqlmodel import Session
 from salesplan.core.calendar import utc_now
 from salesplan.core.db.models import Action, Lead, Prospect
 from salesplan.core.effects import EffectContext
-from salesplan.core.errors import DataError, PluginError, SalesplanError
+from salesplan.core.errors import DataError, SalesplanError
+from salesplan.core.reports.rollups import fold_logged_action
 from salesplan.core.services.answers import validate_answers
-from salesplan.core.services.common import check_member, known, resolve_at
+from salesplan.core.services.common import check_member, known, lock_row, resolve_at
+from salesplan.core.services.events import add_warning, fire, write_warnings
 from salesplan.core.services.keys import insert_with_key
 from salesplan.core.services.leads import get_lead
 from salesplan.core.services.prospects import get_prospect
@@ -30,7 +32,8 @@ from salesplan.core.services.rules import matching_rules
 
 if TYPE_CHECKING:
     from salesplan.core.action_types import ActionTypeSpec
-    from salesplan.core.context import AppContext
+    from salesplan.core.app import AppContext
+    from salesplan.core.effects import CompiledRule
 
 AFTER_ACTION_HOOK = "salesplan_after_action"
 
@@ -75,9 +78,52 @@ def _target(
     if (lead is None) == (prospect is None):
         raise DataError("an action is on exactly one lead or prospect: give one of them")
     if lead is not None:
-        return (lead if isinstance(lead, Lead) else get_lead(session, lead)), None
+        found = lead if isinstance(lead, Lead) else get_lead(session, lead)
+        lock_row(session, found)
+        return found, None
     assert prospect is not None
-    return None, prospect if isinstance(prospect, Prospect) else get_prospect(session, prospect)
+    found_prospect = prospect if isinstance(prospect, Prospect) else get_prospect(session, prospect)
+    lock_row(session, found_prospect)
+    return None, found_prospect
+
+
+def _apply_rules(
+    session: Session, app: AppContext, rules: list[CompiledRule], context: EffectContext[Any],
+) -> list[str]:
+    """Apply each matching rule, each in a savepoint: a rule one of whose effects cannot
+    apply (or a plugin effect that fails) is skipped as a whole with a warning, its writes
+    undone; the action is kept (a rule is an automation, not a constraint)."""
+    effects: list[str] = []
+    for compiled in rules:
+        savepoint = session.begin_nested()
+        lead_before = context.lead  # a convert effect sets it: undone with the rule
+        said: list[str] = []
+        try:
+            for effect in compiled.effects:
+                where = f"rule {compiled.name} ({effect.kind}"
+                text = effect.apply(context)
+                session.flush()
+                if not isinstance(text, str):
+                    raise TypeError(f"apply returned {type(text).__name__}, not a str")
+                said.append(text)
+        except SQLAlchemyError:  # the database's problem, not the rule's
+            savepoint.rollback()
+            raise
+        except SalesplanError as exc:
+            savepoint.rollback()
+            context.lead = lead_before
+            add_warning(session, f"{where}) skipped: {exc.message}")
+            continue
+        except Exception as exc:  # a plugin effect's bug: named, its writes undone
+            savepoint.rollback()
+            context.lead = lead_before
+            owner = app.registry.owners.get(("effect", effect.kind), "?")
+            add_warning(session, f"{where}, plugin {owner!r}) skipped: "
+                                 f"{type(exc).__name__}: {exc}")
+            continue
+        savepoint.commit()
+        effects.extend(said)
+    return effects
 
 
 def log_action(
@@ -126,7 +172,7 @@ def log_action(
     # Rules match the lead as it was when the action happened, before any effect runs.
     rules = matching_rules(app, action, target_lead)
     close_matching_reminder(session, action)
-    context = EffectContext(
+    context: EffectContext[Any] = EffectContext(
         session=session,
         app=app,
         action=action,
@@ -134,28 +180,19 @@ def log_action(
         prospect=target_prospect,
         now=utc_now(),
     )
-    effects: list[str] = []
-    for compiled in rules:
-        for effect in compiled.effects:
-            try:
-                effects.append(effect.apply(context))
-            except SalesplanError as exc:
-                raise DataError(
-                    f"rule {compiled.name} ({effect.kind}) cannot apply to action "
-                    f"{spec.id!r}: {exc.message}"
-                ) from None
-            except SQLAlchemyError:  # the database's problem, not the effect's
-                raise
-            except Exception as exc:  # a plugin effect's bug: named, and nothing is written
-                owner = app.registry.owners.get(("effect", effect.kind), "?")
-                raise PluginError(
-                    f"plugin {owner!r} failed in rule {compiled.name} ({effect.kind}) on action "
-                    f"{spec.id!r}: {type(exc).__name__}: {exc}"
-                ) from exc
+    effects = _apply_rules(session, app, rules, context)
+    assert action.id is not None
+    for warning in fold_logged_action(
+        session, app, action_id=action.id, at=action.at, lead_id=action.lead_id,
+        prospect_id=action.prospect_id,
+    ):
+        add_warning(session, warning)
+    fire(session, app, "salesplan_action_logged", action=action)
     session.flush()
     return LoggedAction(
         action=action,
         effects=effects,
+        warnings=write_warnings(session),
         lead=context.lead,
         prospect=target_prospect,
     )
@@ -175,14 +212,14 @@ def record_action(app: AppContext, **kwargs: Any) -> LoggedAction:
         session.expire_on_commit = False
         logged = log_action(session, app, **kwargs)
         session.commit()
-    try:
-        app.plugins.call_each(
-            AFTER_ACTION_HOOK, app=app, action=logged.action, effects=list(logged.effects)
-        )
-    except Exception as exc:  # a plugin fault must never lose the committed action
-        kind = "" if isinstance(exc, SalesplanError) else f"{type(exc).__name__}: "
-        logged.warnings.append(
-            f"action {logged.action.key} was saved, but an after-action hook failed: "
-            f"{kind}{exc}"
-        )
+    arguments = {"app": app, "action": logged.action, "effects": list(logged.effects)}
+    for plugin, function, argnames in app.plugins.implementations(AFTER_ACTION_HOOK):
+        try:
+            function(**{name: arguments[name] for name in argnames})
+        except Exception as exc:  # a plugin fault must never lose the committed action
+            kind = "" if isinstance(exc, SalesplanError) else f"{type(exc).__name__}: "
+            logged.warnings.append(
+                f"action {logged.action.key} was saved, but plugin {plugin!r} failed after "
+                f"it: {kind}{exc}"
+            )
     return logged

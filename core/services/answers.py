@@ -16,8 +16,8 @@ from salesplan.core.services.common import known
 
 if TYPE_CHECKING:
     from salesplan.core.action_types import ActionTypeSpec
+    from salesplan.core.app import AppContext
     from salesplan.core.config.models import Question
-    from salesplan.core.context import AppContext
 
 YES = frozenset({"yes", "true"})
 NO = frozenset({"no", "false"})

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
 
 from salesplan.core.calendar import local_midnight_utc, to_utc, utc_now
 from salesplan.core.errors import DataError, NotFoundError
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salesplan.core.app import AppContext
     from salesplan.core.config.models import Member, Pipeline
-    from salesplan.core.context import AppContext
 
 LEAD_STATUSES: tuple[str, ...] = ("todo", "standby", "won", "lost", "cancelled")
 OPEN_STATUSES: frozenset[str] = frozenset({"todo", "standby"})
@@ -85,3 +89,14 @@ def check_amount(amount: float | str) -> float:
     if value != value or value < 0:  # NaN or negative
         raise DataError(f"amount must be a number >= 0, not {amount!r}")
     return value
+
+
+def lock_row(session: Session, row: Any) -> None:
+    """Lock a lead's or prospect's row until the transaction ends (PostgreSQL; SQLite's write
+    transactions are already serial), so concurrent actions on one lead close its reminders
+    and fold its rollups one after the other."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql" or row.id is None:
+        return
+    table = type(row).__table__
+    session.execute(select(table.c.id).where(table.c.id == row.id).with_for_update())

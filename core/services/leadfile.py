@@ -11,7 +11,7 @@ from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, Re
 from salesplan.core.services.leads import effective_status
 
 if TYPE_CHECKING:
-    from salesplan.core.context import AppContext
+    from salesplan.core.app import AppContext
 
 
 @dataclass

@@ -25,10 +25,11 @@ from salesplan.core.services.common import (
     resolve_at,
     resolve_day_start,
 )
+from salesplan.core.services.events import fire
 from salesplan.core.services.keys import get_by_key, insert_with_key
 
 if TYPE_CHECKING:
-    from salesplan.core.context import AppContext
+    from salesplan.core.app import AppContext
 
 
 def get_lead(session: Session, ref: str | int) -> Lead:
@@ -110,6 +111,7 @@ def move_lead(
     session.add(lead)
     session.add(change)
     session.flush()
+    fire(session, app, "salesplan_step_changed", lead=lead, step_change=change)
     return change
 
 
@@ -133,6 +135,7 @@ def set_status(
         if remind_at is not None:
             raise DataError(f"a reminder date only goes with standby, not {status!r}")
         lead.remind_at = None
+    closing = status in CLOSED_STATUSES and lead.status != status
     if status in CLOSED_STATUSES:
         lead.closed_at = when
     else:
@@ -140,6 +143,8 @@ def set_status(
     lead.status = status
     session.add(lead)
     session.flush()
+    if closing:
+        fire(session, app, "salesplan_lead_closed", lead=lead)
 
 
 def standby_due(app: AppContext, lead: Lead, day: date | None = None) -> bool:

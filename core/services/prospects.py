@@ -17,7 +17,7 @@ from salesplan.core.services.keys import get_by_key, insert_with_key
 from salesplan.core.services.leads import create_lead
 
 if TYPE_CHECKING:
-    from salesplan.core.context import AppContext
+    from salesplan.core.app import AppContext
 
 
 def get_prospect(session: Session, ref: str | int) -> Prospect:

@@ -14,7 +14,7 @@ from salesplan.core.errors import DataError
 from salesplan.core.services.common import check_member, resolve_at, resolve_day_start
 
 if TYPE_CHECKING:
-    from salesplan.core.context import AppContext
+    from salesplan.core.app import AppContext
 
 
 def due_reminders(

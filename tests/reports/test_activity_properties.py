@@ -1,6 +1,6 @@
 """Property test: on random histories, the activity and prospecting reports agree with a
 plain-Python count over the same actions (local days in Paris, DST included), whether the
-numbers come from the raw tables, the rollups, or both (a refresh between two batches)."""
+numbers come from the raw tables, the rollups, or both (a rebuild between two batches)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy import delete
 from salesplan.core.context import AppContext
 from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, StepChange
 from salesplan.core.reporting import ReportRequest, ReportResult
-from salesplan.core.reports.rollups import invalidate_activity_rollup, refresh_activity_rollup_now
+from salesplan.core.reports.rollups import rebuild_all
 
 PARIS = ZoneInfo("Europe/Paris")
 MEMBERS = ("alice", "bob", "carol", "dave")
@@ -34,10 +34,10 @@ action_strategy = st.tuples(
 
 def _reset(app: AppContext) -> None:
     with app.write_session() as session:
-        invalidate_activity_rollup(session)
         for model in (Action, StepChange, Lead, Prospect, ProspectingList):
             session.execute(delete(model))
         session.commit()
+    rebuild_all(app)
 
 
 def _insert(app: AppContext, batch: list[tuple[str, tuple[str, str | None], int, int]],
@@ -130,7 +130,7 @@ def test_reports_match_a_python_count(
     start = date(2026, 2, 18) + timedelta(days=start_offset)
     end = start + timedelta(days=length)
     _insert(app, first, 0, targets)
-    refresh_activity_rollup_now(app)  # the first batch in the rollups, the second raw
+    rebuild_all(app)  # the first batch in the rollups, the second behind their back
     _insert(app, second, len(first), targets)
     per_member, leads, worked = _expected(first + second, start, end)
 
@@ -144,6 +144,6 @@ def test_reports_match_a_python_count(
     prospecting = {r["list"]: r for r in _run(app, "prospecting", start, end).rows}
     assert {name: prospecting[name]["worked"] for name in ("A", "B")} == worked
 
-    refresh_activity_rollup_now(app)  # everything rolled up: same numbers
+    rebuild_all(app)  # everything rolled up: same numbers
     assert _run(app, "activity", start, end).rows == activity.rows
     assert {r["list"]: r for r in _run(app, "prospecting", start, end).rows} == prospecting

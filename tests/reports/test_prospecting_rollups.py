@@ -1,5 +1,5 @@
-"""The prospecting report reads the same numbers from its rollups as from the raw tables:
-whole months, edge days and actions above the watermark (SQLite and PostgreSQL)."""
+"""The prospecting report reads the same numbers from its plugin's rollups as from the raw
+tables: whole months, edge days, actions logged after the build (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ from datetime import date
 
 from salesplan.core.context import AppContext
 from salesplan.core.reporting import ReportRequest, ReportResult
-from salesplan.core.reports.rollups import (
-    invalidate_activity_rollup,
-    refresh_activity_rollup_now,
-)
+from salesplan.core.reports.rollups import rebuild_all, rollup_view, verify
+from salesplan.core.services import add_prospect, record_action
 from tests.reports.activity_fixtures import (
-    HistoryBuilder,
     build_week,
     expected_week_prospecting,
+    utc,
 )
 
 RANGES = (
@@ -39,7 +37,7 @@ def rows_by_list(app: AppContext, start: str, end: str) -> dict[str, dict[str, o
 def test_rollup_and_raw_agree(app: AppContext) -> None:
     build_week(app)
     raw = {r: run_prospecting(app, *r).rows for r in RANGES}
-    assert refresh_activity_rollup_now(app) == 17
+    rebuild_all(app)
     for span in RANGES:
         assert run_prospecting(app, *span).rows == raw[span], span
     assert raw[RANGES[0]] == expected_week_prospecting()
@@ -48,7 +46,7 @@ def test_rollup_and_raw_agree(app: AppContext) -> None:
 def test_two_whole_months_by_hand(app: AppContext) -> None:
     """February + March: b6 (02-27) and c1 (03-10) join the week; L2 (02-20) converts."""
     build_week(app)
-    refresh_activity_rollup_now(app)
+    rebuild_all(app)
     for span in RANGES[1:3]:
         rows = rows_by_list(app, *span)
         cold_a, cold_b = rows["Cold A"], rows["Cold B"]
@@ -65,23 +63,22 @@ def test_two_whole_months_by_hand(app: AppContext) -> None:
                          "lead_actions": 0}
 
 
-def test_actions_above_the_watermark(app: AppContext) -> None:
+def test_actions_logged_after_the_build(app: AppContext) -> None:
     build_week(app)
-    refresh_activity_rollup_now(app)
+    rebuild_all(app)
     with app.write_session() as session:
-        h = HistoryBuilder(session)
-        h.add_list("Fresh")
-        h.prospect("f1", "Fresh", "carol")
-        h.action("n1", "carol", "call", "2026-03-12 10:00", outcome="reached", prospect="f1")
-        h.action("n2", "dave", "email", "2026-03-13 10:00", prospect="f1")
+        prospect = add_prospect(session, app, list_name="Fresh", name="F1", owner="carol")
         session.commit()
-    before = rows_by_list(app, "2026-03-01", "2026-03-31")
-    fresh = before["Fresh"]
-    assert (fresh["worked"], fresh["actions"]) == (1, {"call": 1, "email": 1})
-    assert [m["member"] for m in fresh["members"]] == ["carol", "dave"]
-    assert refresh_activity_rollup_now(app) == 2
-    assert rows_by_list(app, "2026-03-01", "2026-03-31") == before
-    with app.write_session() as session:
-        invalidate_activity_rollup(session)
-        session.commit()
-    assert rows_by_list(app, "2026-03-01", "2026-03-31") == before
+        key = prospect.key
+    record_action(app, action_type="call", member="carol", prospect=key, outcome="reached",
+                  at=utc("2026-03-12 10:00"))
+    record_action(app, action_type="email", member="dave", prospect=key,
+                  at=utc("2026-03-13 10:00"))
+    with app.read_connection() as connection:
+        assert rollup_view(connection, app, ["prospecting"], date(2026, 3, 1),
+                           date(2026, 3, 31))
+    rows = rows_by_list(app, "2026-03-01", "2026-03-31")
+    fresh_row = rows["Fresh"]
+    assert (fresh_row["worked"], fresh_row["actions"]) == (1, {"call": 1, "email": 1})
+    assert [m["member"] for m in fresh_row["members"]] == ["carol", "dave"]
+    assert verify(app) == []

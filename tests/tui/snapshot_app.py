@@ -26,7 +26,8 @@ extends = "salesplan.toml"
 name = "Acme renewals"
 
 [plugins]
-enabled = ["calls", "emails", "meetings", "activity_report", "performance_report"]
+enabled = ["calls", "emails", "meetings", "activity_report", "performance_report",
+           "planner"]
 
 [[objectives]]
 who = "team"

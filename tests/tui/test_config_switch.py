@@ -50,7 +50,8 @@ async def test_switch_to_renewal_and_back(tui: Callable[..., SalesplanApp], team
         dashboard = app.screen
         assert isinstance(dashboard, DashboardScreen)
         assert dashboard.data is not None
-        assert [o.metric for o in dashboard.data.objectives][-1] == "call"  # its own objective
+        objectives = dashboard.panels["objectives"].rows
+        assert objectives[-1][1].plain.startswith("📞 Call per week")  # its own objective
 
         await pilot.press("o")
         await settle(pilot)

@@ -24,7 +24,7 @@ async def test_dashboard_numbers_and_day_moves(tui: Callable[..., SalesplanApp])
         assert isinstance(screen, DashboardScreen)
         assert "Wednesday 18 March 2026" in str(screen.query_one("#dashboard-day", Label)
                                                  .render())
-        objectives = screen.query_one("#objectives", DataTable)
+        objectives = screen.query_one("#panel-objectives", DataTable)
         # bob: 1 call on the 18th out of 10 a day, no working day left → 9 to go, behind.
         assert cells(objectives, 0) == [
             "Bob Durand", "📞 Call per day", "2026-03-18", cells(objectives, 0)[3], "1 / 10",
@@ -33,15 +33,15 @@ async def test_dashboard_numbers_and_day_moves(tui: Callable[..., SalesplanApp])
         # team revenue: 9 500 won in Q1 (hotel), 270 000 target; 10 working days left
         # after the 18th in Q1 (19, 20, 23–27, 30, 31 = 9 days) → (270000-9500)/9.
         row = cells(objectives, 1)
-        assert row[0] == "Team" and row[4] == "9 500 / 270 000 EUR" and row[5] == "▼ behind"
-        assert row[6] == "28 944/day"
+        assert row[0] == "Team" and row[4] == "9,500 / €270,000" and row[5] == "▼ behind"
+        assert row[6] == "28,944/day"
         actions = screen.query_one("#today-actions", DataTable)
         assert [cells(actions, i)[:2] for i in range(actions.row_count)] == [
             ["📞 Call", "2"], ["🤝 Meeting", "1"]
         ]
         week = str(screen.query_one("#week", Static).render())
-        assert "Leads created  1  6 000 EUR" in week  # Café Central, created the 16th
-        assert "Leads won      1  9 500 EUR" in week  # Hôtel du Port, won the 17th
+        assert "Leads created  1  €6,000" in week  # Café Central, created the 16th
+        assert "Leads won      1  €9,500" in week  # Hôtel du Port, won the 17th
         reminders = screen.query_one("#reminders", DataTable)
         # dave's call on Café Central not reached the 16th → call rescheduled the 18th.
         assert reminders.row_count == 1

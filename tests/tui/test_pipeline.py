@@ -33,7 +33,7 @@ async def test_board_cards_and_move_next_step(tui: Callable[..., SalesplanApp]) 
         assert [c.step for c in columns] == ["Incoming", "Qualified", "Proposal", "Negotiation"]
         # Newest first: Café Central (16th), Petit (10th); the hotel is won, so not shown.
         assert [card_keys(c) for c in columns] == [["L5", "L1"], ["L4"], ["L2"], []]
-        assert columns[0].border_subtitle == "2 · 24 000 EUR"
+        assert columns[0].border_subtitle == "2 · €24,000"
         assert screen.focused_column is columns[0]
         await pilot.press("greater_than_sign")  # Café Central → Qualified
         await settle(pilot)
@@ -107,7 +107,7 @@ async def test_crowded_column_is_paged(tui: Callable[..., SalesplanApp]) -> None
         screen = await open_screen(pilot, "p", PipelineScreen)
         column = screen.columns[3]
         assert column.total == 95
-        assert column.border_subtitle == "95 · 95 000 EUR"
+        assert column.border_subtitle == "95 · €95,000"
         assert len(column.cards) == PAGE_SIZE
         assert card_keys(column)[-1] == MORE
         column.options.focus()

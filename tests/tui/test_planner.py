@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 from textual.widgets import DataTable, Input, Select
 
-from salesplan.core.planwrite import PLAN_PREFIX
+from salesplan.plugins.objectives.config import configured_objectives
+from salesplan.plugins.planner.screen import PlannerScreen
+from salesplan.plugins.planner.write import PLAN_PREFIX
 from salesplan.tui.app import SalesplanApp
 from salesplan.tui.screens.confirm import ConfirmModal
-from salesplan.tui.screens.planner import PlannerScreen
 from tests.tui.conftest import open_screen, settle
 
 
@@ -56,7 +57,7 @@ async def test_plan_recomputes_live_and_applies(tui: Callable[..., SalesplanApp]
         text = app.ctx.config_path.read_text(encoding="utf-8")
         assert "# The test suite's standard team" in text  # comments kept
         assert 'id = "plan-bob-call"' in text
-        planned = {o.id: o for o in app.ctx.config.objectives if (o.id or "").startswith(
+        planned = {o.id: o for o in configured_objectives(app.ctx) if (o.id or "").startswith(
             PLAN_PREFIX)}
         # The config was reloaded: the new objectives are live.
         assert planned["plan-team-revenue"].target == 120000

@@ -66,7 +66,7 @@ async def test_screen_composed_ahead_follows_a_config_switch(
         assert app.screen is reports
         # Rebuilt from the renewal config when first shown: its reports only.
         listing = reports.query_one("#report-list", OptionList)
-        assert [o.id for o in listing.options] == ["objectives", "activity", "performance"]
+        assert [o.id for o in listing.options] == ["activity", "performance", "objectives"]
 
 
 async def test_screen_opened_before_its_turn_is_built_on_demand(

@@ -17,7 +17,7 @@ from salesplan.tui.widgets.chart import ReportChart
 from salesplan.tui.widgets.result_table import ResultTable
 from tests.tui.conftest import open_screen, settle
 
-EXPECTED_REPORTS = ["objectives", "activity", "conversion", "performance", "prospecting",
+EXPECTED_REPORTS = ["activity", "conversion", "performance", "prospecting", "objectives",
                     "company"]
 
 
@@ -61,7 +61,7 @@ async def test_range_presets_shift_and_export(tui: Callable[..., SalesplanApp]) 
     app = tui()
     async with app.run_test(size=(140, 44)) as pilot:
         screen = await open_screen(pilot, "r", ReportsScreen)
-        screen.query_one("#report-list", OptionList).highlighted = 1  # activity
+        screen.query_one("#report-list", OptionList).highlighted = 0  # activity
         await settle(pilot)
         assert (screen.result.start, screen.result.end) == (  # type: ignore[union-attr]
             date(2026, 3, 1), date(2026, 3, 31))

@@ -12,12 +12,12 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from salesplan.core.errors import DataError
+from salesplan.plugins.planner.screen import PlannerScreen
 from salesplan.tui.app import SalesplanApp
 from salesplan.tui.commands import SalesplanCommands
 from salesplan.tui.screens.dashboard import DashboardScreen
 from salesplan.tui.screens.error import ErrorModal
 from salesplan.tui.screens.pipeline import PipelineScreen
-from salesplan.tui.screens.planner import PlannerScreen
 from salesplan.tui.screens.prospecting import ProspectingScreen
 from salesplan.tui.screens.reports import ReportsScreen
 from salesplan.tui.screens.settings import SettingsScreen
@@ -155,7 +155,8 @@ async def test_plugin_screen_and_failing_plugin_report(team: Path) -> None:
         await until(pilot, lambda: isinstance(app.screen, ErrorModal), "the error dialog")
         assert app.screen.error_title == "Report Broken failed"
         assert app.screen.message == (
-            "report 'broken' failed: RuntimeError: division by zero in the broken plugin"
+            "report 'broken' (plugin 'tui_test') failed: RuntimeError: division by zero in the "
+            "broken plugin"
         )
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, ErrorModal), "no dialog left")
@@ -243,7 +244,7 @@ async def test_superseded_and_stale_runs_show_nothing(
         assert shown == []
         assert app.screen_stack == [screen]
         assert isinstance(screen, DashboardScreen)
-        await until(pilot, lambda: screen.query_one("#objectives", DataTable).row_count > 0,
+        await until(pilot, lambda: screen.query_one("#panel-objectives", DataTable).row_count > 0,
                     "the rebuilt dashboard to load")
 
 

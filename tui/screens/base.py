@@ -12,10 +12,11 @@ from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from salesplan.core.errors import SalesplanError
+from salesplan.tui.shell import cockpit
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
-    from salesplan.tui.app import SalesplanApp
+    from salesplan.tui.shell import Cockpit
 
 T = TypeVar("T")
 _ENGINE_LOCK = threading.Lock()
@@ -88,8 +89,8 @@ class SalesplanScreen(Screen[None]):
         self._shown_once = False
 
     @property
-    def sp(self) -> SalesplanApp:
-        return self.app  # type: ignore[return-value]
+    def sp(self) -> Cockpit:
+        return cockpit(self.app)
 
     @property
     def ctx(self) -> AppContext:

@@ -38,13 +38,11 @@ class ConvertModal(ModalScreen[ConvertRequest | None]):
         self.prospect_name = prospect_name
         self.default_title = title
         self.config = config
-        # Without a prospect owner, default to the first member of the segment that works
-        # opportunities in the funnel (the team's own word for "sales").
-        funnel = config.funnel
-        segment = funnel.per_opportunity.segment if funnel and funnel.per_opportunity else None
-        workers = [m.id for m in config.members if m.segment == segment]
+        # Without a prospect owner, default to the first rep (the first member when the team
+        # has no rep).
+        reps = [m.id for m in config.members if m.role == "rep"]
         self.owner = owner if owner and config.member(owner) else (
-            workers[0] if workers else config.members[0].id if config.members else ""
+            reps[0] if reps else config.members[0].id if config.members else ""
         )
         self.pipeline = config.pipelines[0].id if config.pipelines else ""
 

@@ -1,15 +1,14 @@
 """Dashboard: today and this week at a glance.
 
-Objectives per member with progress bars and pacing (behind in red, with the actions a day
-still needed), the day's actions by type and outcome, the week's created and won leads, and
-the reminders due. ``[`` / ``]`` move the day, ``t`` comes back to today.
+The plugins' panels first (``salesplan_dashboard_panels``: the objectives with their pacing,
+the forecast…), then the day's actions by type and outcome, the week's created and won leads,
+and the reminders due. ``[`` / ``]`` move the day, ``t`` comes back to today.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import timedelta
-from typing import ClassVar
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,21 +16,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from salesplan.core.action_types import ActionTypeSpec
-from salesplan.tui.format import (
-    STATUS_LABELS,
-    STATUS_STYLES,
-    money,
-    number,
-    outcome_label,
-    progress_bar,
-    short_time,
-    type_label,
-)
+from salesplan.core.dashboard import PanelContent
+from salesplan.core.errors import SalesplanError
+from salesplan.tui.format import money, outcome_label, short_time, type_label
 from salesplan.tui.queries import DashboardData, dashboard_data
 from salesplan.tui.screens.base import SalesplanScreen
 from salesplan.tui.widgets.navbar import NavBar
 from salesplan.tui.widgets.tables import fill_table
+
+if TYPE_CHECKING:
+    from salesplan.core.context import AppContext
 
 
 class DashboardScreen(SalesplanScreen):
@@ -47,6 +41,7 @@ class DashboardScreen(SalesplanScreen):
         super().__init__()
         self.day = None
         self.data: DashboardData | None = None
+        self.panels: dict[str, PanelContent] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,9 +50,12 @@ class DashboardScreen(SalesplanScreen):
             yield Label("", id="dashboard-day")
             yield Label("[ ] move the day · t today", classes="hint")
         with Vertical(id="dashboard"):
-            with Vertical(id="objectives-box", classes="box") as box:
-                box.border_title = "Objectives"
-                yield DataTable(id="objectives", cursor_type="row", zebra_stripes=True)
+            for panel in self.ctx.registry.panels.values():
+                with Vertical(id=f"panel-{panel.name}-box", classes="box panel-box") as box:
+                    box.border_title = panel.title
+                    yield DataTable(id=f"panel-{panel.name}", classes="panel-table",
+                                    cursor_type="row", zebra_stripes=True)
+                    yield Static("", id=f"panel-{panel.name}-lines", classes="panel-lines")
             with Horizontal(id="dashboard-lower"):
                 with Vertical(id="today-box", classes="box") as box:
                     box.border_title = "Actions of the day"
@@ -80,39 +78,34 @@ class DashboardScreen(SalesplanScreen):
                           ("  (today)" if day == self.sp.today else "", "dim"))
         )
         ctx = self.ctx
-        self.in_thread(lambda: dashboard_data(ctx, day), self.show_data,
-                       error_title="Cannot load the dashboard")
+        self.in_thread(lambda: (dashboard_data(ctx, day), load_panels(ctx, day)),
+                       self.show_loaded, error_title="Cannot load the dashboard")
+
+    def show_loaded(self, loaded: tuple[DashboardData, dict[str, PanelContent]]) -> None:
+        data, panels = loaded
+        self.panels = panels
+        for name, content in panels.items():
+            self.show_panel(name, content)
+        self.show_data(data)
+
+    def show_panel(self, name: str, content: PanelContent) -> None:
+        """A plugin panel's table and lines (a panel without rows shows its ``empty``)."""
+        table = self.query_one(f"#panel-{name}", DataTable)
+        lines = self.query_one(f"#panel-{name}-lines", Static)
+        table.display = bool(content.columns)
+        if content.columns:
+            rows = content.rows or [
+                [Text(content.empty, style="dim"), *[""] * (len(content.columns) - 1)]]
+            fill_table(table, content.columns, rows)
+        lines.display = bool(content.lines)
+        lines.update(Text("\n").join(
+            line if isinstance(line, Text) else Text(str(line)) for line in content.lines))
 
     def show_data(self, data: DashboardData) -> None:
         self.data = data
         types = self.ctx.registry.action_types
         members = {m.id: m.name for m in self.ctx.config.members}
         currency = self.ctx.config.team.currency
-        rows: list[list[str | Text]] = []
-        for progress in data.objectives:
-            style = STATUS_STYLES[progress.status]
-            metric = progress.metric
-            if metric == "revenue":
-                done = f"{money(progress.actual)} / {money(progress.target, currency)}"
-            else:
-                done = f"{number(progress.actual)} / {number(progress.target)}"
-            rows.append([
-                members.get(progress.who, progress.who.capitalize()),
-                _metric_label(metric, types) + Text(f" per {progress.per.replace('_', ' ')}",
-                                                    style="dim"),
-                progress.period.label,
-                progress_bar(progress.actual, progress.target, 16,
-                             "red" if progress.status == "behind" else "green"),
-                done,
-                Text(STATUS_LABELS[progress.status], style=style),
-                _needed(progress.needed_per_day, progress.remaining, progress.status,
-                        metric == "revenue"),
-            ])
-        if not rows:
-            rows.append([Text("No objectives in this config", style="dim"), *[""] * 6])
-        fill_table(self.query_one("#objectives", DataTable),
-                   ["Who", "Objective", "Period", "Progress", "Done", "Status", "Needed/day"],
-                   rows)
         actions: list[list[str | Text]] = []
         for type_id, count in data.actions_by_type.items():
             outcomes = Text(" ").join(
@@ -169,23 +162,21 @@ class DashboardScreen(SalesplanScreen):
             self.notify(f"Prospect {row.target}: see the Prospecting screen (l)")
 
 
-def _metric_label(metric: str, types: Mapping[str, ActionTypeSpec]) -> Text:
-    type_id, _, outcome = metric.partition(":")
-    if type_id in types:
-        label = type_label(type_id, types)
-        if outcome:
-            label.append(f" {outcome.replace('_', ' ')}", style="italic")
-        return label
-    return Text(metric.replace("_", " ").capitalize())
-
-
-def _needed(per_day: float | None, remaining: float, status: str, is_money: bool) -> Text:
-    """What is still needed: per working day left, or what is left when no day is left."""
-    if status == "met" or remaining <= 0:
-        return Text("—", style="dim")
-    style = "bold red" if status == "behind" else ""
-    show = money if is_money else number
-    if per_day is None:
-        return Text(f"{show(remaining)} to go", style=style)
-    value = show(round(per_day)) if is_money else f"{per_day:,.1f}".replace(",", " ")
-    return Text(f"{value}/day", style=style)
+def load_panels(ctx: AppContext, day: date) -> dict[str, PanelContent]:
+    """Every plugin panel's content for ``day``; a panel that fails says so in its box
+    (the rest of the dashboard still shows)."""
+    contents: dict[str, PanelContent] = {}
+    for name, panel in ctx.registry.panels.items():
+        try:
+            content = panel.load(ctx, day)
+            if not isinstance(content, PanelContent):
+                raise TypeError(f"load returned {type(content).__name__}, not PanelContent")
+        except SalesplanError as exc:
+            content = PanelContent(lines=[Text(exc.message, style="red")])
+        except Exception as exc:  # a plugin's bug: shown in its own box, named
+            owner = ctx.registry.owners.get(("panel", name), "?")
+            content = PanelContent(lines=[Text(
+                f"panel {name!r} (plugin {owner!r}) failed: {type(exc).__name__}: {exc}",
+                style="red")])
+        contents[name] = content
+    return contents

@@ -24,11 +24,12 @@ from salesplan.tui.screens.base import WRITE_GROUP, run_in_thread
 from salesplan.tui.screens.choose import ChoiceModal
 from salesplan.tui.screens.log_action import ActionRequest, LogActionModal
 from salesplan.tui.screens.prompt import ask_remind_day
+from salesplan.tui.shell import cockpit
 from salesplan.tui.widgets.tables import fill_table
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
-    from salesplan.tui.app import SalesplanApp
+    from salesplan.tui.shell import Cockpit
 
 
 def answers_text(answers: dict[str, Any] | None) -> str:
@@ -60,8 +61,8 @@ class LeadFileScreen(Screen[None]):
         self.last_effects: list[str] = []
 
     @property
-    def sp(self) -> SalesplanApp:
-        return self.app  # type: ignore[return-value]
+    def sp(self) -> Cockpit:
+        return cockpit(self.app)
 
     @property
     def ctx(self) -> AppContext:

@@ -16,7 +16,7 @@ from salesplan.core.calendar import parse_day
 from salesplan.core.errors import DataError
 
 if TYPE_CHECKING:
-    from salesplan.tui.app import SalesplanApp
+    from salesplan.tui.shell import Cockpit
 
 
 class PromptModal(ModalScreen[str | None]):
@@ -54,7 +54,7 @@ class PromptModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def ask_remind_day(app: SalesplanApp, then: Callable[[date], None]) -> None:
+def ask_remind_day(app: Cockpit, then: Callable[[date], None]) -> None:
     """Ask the day a ``standby`` lead is to be reminded on (a week from today by default);
     a bad date is the error dialog, a cancel does nothing."""
 

@@ -34,7 +34,7 @@ CUSTOM = "custom"
 def option_widget(option: ReportOption, app: Any) -> Input | Select[str]:
     """The form control of a report option (id ``opt-<name>``)."""
     widget_id = f"opt-{option.name}"
-    choices = option_choices(option, app)
+    choices = option_choices(option, app.config)
     if choices:
         default: Any = option.default if option.default in choices else Select.NULL
         if default is Select.NULL and option.required:

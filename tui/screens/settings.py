@@ -95,14 +95,8 @@ class SettingsScreen(SalesplanScreen):
         self._load_plugins()
 
     def _load_plugins(self) -> None:
-        from salesplan.core.pluginmanager import discover_plugins
-
         enabled = self.ctx.config.plugins.enabled
-        try:
-            available = discover_plugins()
-        except SalesplanError as exc:
-            self.sp.show_error(exc, "Cannot list plugins")
-            return
+        available = self.ctx.plugins.available
         infos = [(name, info) for name, info in sorted(available.items()) if not info.always_on]
         fill_table(
             self.query_one("#plugins", DataTable),

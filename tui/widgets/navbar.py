@@ -3,13 +3,10 @@ clickable with the mouse."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.markup import escape
 from textual.widgets import Static
 
-if TYPE_CHECKING:
-    from salesplan.tui.app import SalesplanApp
+from salesplan.tui.shell import MAIN_SCREENS, cockpit
 
 
 class NavBar(Static):
@@ -32,9 +29,7 @@ class NavBar(Static):
         self.update(self.markup())
 
     def markup(self) -> str:
-        from salesplan.tui.app import MAIN_SCREENS
-
-        app: SalesplanApp = self.app  # type: ignore[assignment]
+        app = cockpit(self.app)
         entries = [(name, title, key) for name, title, key, _m, _c in MAIN_SCREENS]
         for spec in app.ctx.registry.screens.values():
             entries.append((f"plugin:{spec.name}", spec.title, spec.key or ""))

@@ -7,9 +7,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from salesplan.core.app import AppContext
 from salesplan.core.cli.context import pass_app
 from salesplan.core.config.loader import display_path
-from salesplan.core.context import AppContext
 from salesplan.core.db.engine import safe_url
 from salesplan.core.db.status import describe_database
 
@@ -64,8 +64,12 @@ def check_command(app: AppContext) -> None:
         console.print(
             f"[bold]Pipeline[/] {pipeline.id} ({pipeline.title}): {' → '.join(pipeline.steps)}"
         )
+    sections = []
+    for path, section in app.sections.items():
+        entries = getattr(section, "root", None)
+        sections.append(f"{path} ({len(entries)})" if isinstance(entries, list) else path)
     console.print(
-        f"[bold]Rules[/] {len(app.rules)} · [bold]Objectives[/] {len(config.objectives)} · "
+        f"[bold]Rules[/] {len(app.rules)} · [bold]Sections[/] {', '.join(sections) or 'none'} · "
         f"[bold]Reports[/] {', '.join(app.registry.reports) or 'none'}"
     )
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from salesplan.core.app import AppContext
 from salesplan.core.cli.context import pass_app
-from salesplan.core.context import AppContext
 from salesplan.core.dataio import export_folder, import_folder
 from salesplan.core.dataio.progress import Progress
 

@@ -11,6 +11,7 @@ import click
 from salesplan.core.cli.context import get_state
 from salesplan.core.demo.build import DEFAULT_DIR, build_demo
 from salesplan.core.demo.generator import SIZES
+from salesplan.core.progress import terminal_progress
 
 
 @click.command("demo")
@@ -35,7 +36,8 @@ def demo_command(folder: Path, reset: bool, no_tui: bool, size: str, seed: int,
         click.echo(f"Demo already built in {folder}, use --reset to rebuild.")
     else:
         click.echo(f"Building the {size} demo team in {folder} …", err=True)
-    result = build_demo(folder, size=size, seed=seed, today=today, reset=reset)
+    result = build_demo(folder, size=size, seed=seed, today=today, reset=reset,
+                        progress=terminal_progress())
     if result.built:
         counts = result.counts
         click.echo(

@@ -18,7 +18,6 @@ from salesplan.core.cli.context import get_state
 from salesplan.core.errors import DataError, SalesplanError
 from salesplan.core.reporting import (
     ReportOption,
-    ReportRequest,
     ReportSpec,
     convert_option,
     option_choices,
@@ -26,7 +25,7 @@ from salesplan.core.reporting import (
 )
 
 if TYPE_CHECKING:
-    from salesplan.core.context import AppContext
+    from salesplan.core.app import AppContext
 
 FORMATS = ("table", "json", "csv")
 
@@ -55,7 +54,7 @@ class OptionParam(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
-            return convert_option(self.option, value, self.app)
+            return convert_option(self.option, value, self.app.config)
         except DataError as exc:
             message = exc.message.removeprefix(f"{option_flag(self.option)}: ")
             self.fail(message, param, ctx)
@@ -63,7 +62,7 @@ class OptionParam(click.ParamType):
 
 def _option_help(option: ReportOption, app: AppContext) -> str:
     text = option.help or option.name
-    choices = option_choices(option, app)
+    choices = option_choices(option, app.config)
     if choices:
         text += f" One of: {', '.join(choices)}."
     if option.default not in (None, ""):
@@ -106,45 +105,22 @@ def _build_command(spec: ReportSpec, app: AppContext) -> click.Command:
 
 def run_report(app: AppContext, spec: ReportSpec, start: date | None, end: date | None,
                output_format: str, options: dict[str, Any]) -> None:
-    """Check the range, run the report in a read session and print it."""
+    """Run the report through the kernel's runner and print it."""
     from salesplan.core.calendar import today
+    from salesplan.core.reports.runner import execute_report, prepare_report, report_range
     from salesplan.core.startup import pause_gc_until_exit
 
-    if start is None and end is None:
-        start = end = today(app.tz)
-    elif start is None:
-        start = end
-    elif end is None:
-        end = start
-    assert start is not None and end is not None
-    if start > end:
+    if start is not None and end is not None and start > end:
         raise click.BadParameter(
-            f"{start.isoformat()} is after --to {end.isoformat()}", param_hint="'--from'"
-        )
+            f"{start.isoformat()} is after --to {end.isoformat()}", param_hint="'--from'")
+    first, last = report_range(spec, start, end, today(app.tz))
     pause_gc_until_exit()
-    if spec.prepare is not None:
-        _prepare(app, spec)
+    prepare_report(app, spec, first, last)
     with app.read_connection() as connection:
-        result = spec.run(ReportRequest(connection=connection, app=app, start=start, end=end,
-                                        options=options))
+        result = execute_report(connection, app, spec, first, last, options)
     from salesplan.core.render import render_result
 
-    render_result(result, output_format, action_types=app.registry.action_types)  # type: ignore[arg-type]
-
-
-def _prepare(app: AppContext, spec: ReportSpec) -> None:
-    """Run the report's ``prepare`` step (e.g. folding new actions into the rollups, which can
-    take a while after a big import), with a spinner on an interactive stderr."""
-    import sys
-
-    assert spec.prepare is not None
-    if not sys.stderr.isatty():
-        spec.prepare(app)
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status(f"Preparing the {spec.name} report…"):
-        spec.prepare(app)
+    render_result(result, output_format, action_types=app.registry.action_types)
 
 
 class ReportGroup(click.Group):
@@ -193,7 +169,7 @@ def report_command() -> None:
 
 
 def _describe_option(option: ReportOption, app: AppContext) -> str:
-    choices = option_choices(option, app)
+    choices = option_choices(option, app.config)
     value = "|".join(choices) if choices else option.kind.upper()
     text = f"{option_flag(option)} {value}"
     return text if option.required else f"[{text}]"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
+from salesplan.core.app import AppContext
 from salesplan.core.cli.context import pass_app
-from salesplan.core.context import AppContext
 
 
 @click.command("tui")

@@ -18,11 +18,12 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 
 from salesplan.core import services
+from salesplan.core.app import AppContext
 from salesplan.core.calendar import day_range_utc, parse_day, parse_timestamp, to_local, today
 from salesplan.core.cli.context import parse_option, pass_app
-from salesplan.core.context import AppContext
 from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList
 from salesplan.core.errors import DataError
+from salesplan.core.formatting import money
 from salesplan.core.services.common import (
     check_amount,
     check_member,
@@ -59,7 +60,7 @@ def _answers(answers: dict[str, Any] | None) -> str:
 
 
 def _money(app: AppContext, amount: float) -> str:
-    return f"{amount:,.2f} {app.config.team.currency}"
+    return money(amount, app.config.team.currency)
 
 
 def _member_name(app: AppContext, member_id: str | None) -> str:
@@ -371,7 +372,7 @@ def lead_list(
             lead.pipeline,
             escape(lead.step),
             lead.owner,
-            f"{lead.amount:,.2f}",
+            money(lead.amount),
             shown,
             to_local(lead.created_at, app.tz).date().isoformat(),
         )

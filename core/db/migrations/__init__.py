@@ -1,10 +1,18 @@
 """Alembic migration environment shipped inside the package.
 
-``HEAD_REVISION`` lets the fast path on open compare revisions without importing Alembic; a
-test checks it equals the head of ``versions/``.
+``HEAD_REVISION`` lets the fast path on open compare revisions without importing Alembic, and
+``KNOWN_REVISIONS`` tells a base written by a newer salesplan; a test checks both against
+``versions/``. ``env.py`` also serves the plugins' own branches (their folders of revision
+files, their own version tables).
 """
 
 from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).parent
-HEAD_REVISION = "0003_touch_month_links"
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_report_rollups",
+    "0003_touch_month_links",
+    "0004_plugin_rollups",
+)
+HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -1,0 +1,37 @@
+"""The dashboard panel contract: what a plugin adds to the terminal UI's dashboard.
+
+Kept free of Textual (the kernel never loads the UI): a panel's ``load`` returns plain
+content, rows of strings or Rich renderables, which the dashboard shows in a box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass
+class PanelContent:
+    """What a panel shows: a table (``columns`` and ``rows``) and/or lines of text."""
+
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    lines: list[Any] = field(default_factory=list)
+    empty: str = "Nothing to show"
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A box on the dashboard.
+
+    ``load(app, day)`` runs in a worker thread with the application context and the day
+    shown, and returns the panel's content; ``order`` places it (smaller first: the
+    objectives panel is 10).
+    """
+
+    name: str
+    title: str
+    load: Callable[[Any, date], PanelContent]
+    order: int = 50

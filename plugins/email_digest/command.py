@@ -1,0 +1,69 @@
+"""``salesplan digest [--date D] [--send | --dry-run] [--force]``: the morning digest."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import click
+
+from salesplan.core.calendar import parse_day, today
+from salesplan.core.cli.context import parse_option, pass_app
+
+if TYPE_CHECKING:
+    from salesplan.core.context import AppContext
+
+
+def _day(app: AppContext, value: str | None) -> date:
+    if value is None:
+        return today(app.tz) - timedelta(days=1)
+    return parse_option("--date", parse_day, value)
+
+
+@click.command("digest")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to report on (default: yesterday).")
+@click.option(
+    "--send/--dry-run",
+    default=False,
+    help="Deliver it, or (default) only print the text part and write nothing.",
+)
+@click.option("--force", is_flag=True, help="Send again to recipients who already had it.")
+@pass_app
+def digest_command(app: AppContext, day: str | None, send: bool, force: bool) -> None:
+    """The morning digest of a day: what each member did, objectives, pace and reminders.
+
+    Meant for cron every morning: a digest already sent for a date and recipient is not sent
+    again unless --force; a delivery failure exits with status 2 and the next run retries.
+    """
+    from salesplan.plugins.email_digest.send import (
+        build,
+        digest_settings,
+        plan_messages,
+        send_digest,
+    )
+
+    when = _day(app, day)
+    if not send:
+        settings = digest_settings(app)
+        messages = plan_messages(app, build(app, when), settings)
+        for index, message in enumerate(messages):
+            if index:
+                click.echo("")
+            click.echo(message.text, nl=False)
+            to = ", ".join(message.recipients) or "nobody (no `to` and no manager with an email)"
+            click.echo(
+                f"(dry run: would send {message.subject!r} to {to} via {settings.via}; "
+                "nothing written)",
+                err=True,
+            )
+        return
+    from salesplan.plugins.email_digest.send import DigestDeliveryError
+
+    try:
+        run = send_digest(app, when, force=force)
+    except DigestDeliveryError as exc:
+        for line in exc.run.lines:
+            click.echo(line)
+        raise
+    for line in run.lines:
+        click.echo(line)

@@ -1,0 +1,15 @@
+"""Packages are found, not listed: every package under core/, plugins/ and tui/ is installed
+as ``salesplan.core…``, ``salesplan.plugins…`` and ``salesplan.tui…`` (the ``package-dir``
+mapping in pyproject.toml). Everything else about the project is in pyproject.toml."""
+
+from setuptools import find_namespace_packages, setup
+
+ROOTS = ("core", "plugins", "tui")
+
+
+def mapped(root: str) -> list[str]:
+    found = find_namespace_packages(root, exclude=["*__pycache__*", "*.egg-info*"])
+    return [f"salesplan.{root}", *(f"salesplan.{root}.{name}" for name in found)]
+
+
+setup(packages=[name for root in ROOTS for name in mapped(root)])
