@@ -9,7 +9,7 @@ creates or changes a file.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +44,7 @@ class AppContext:
         rules: Sequence[CompiledRule],
         sections: dict[str, BaseModel],
         env: Mapping[str, str] | None = None,
+        open_base: Callable[[AppContext], None] | None = None,
     ) -> None:
         self.config = config
         self.raw = raw
@@ -55,6 +56,8 @@ class AppContext:
         self.progress: ProgressCallback = quiet
         """Where long work (a rollup build when the base is opened) reports progress; the
         CLI sets a terminal bar."""
+        self.open_base = open_base
+        """Run once, when the base is first opened (after its schema is current)."""
         self._engine: Engine | None = None
 
     @property
@@ -95,7 +98,8 @@ class AppContext:
     @property
     def engine(self) -> Engine:
         """The database engine; on first use the schema (the kernel's, then each active
-        plugin's branch) is brought to head and every rollup is built."""
+        plugin's branch) is brought to head, then ``open_base`` (given by the loader: it
+        builds the rollups) runs."""
         if self._engine is None:
             from salesplan.core.db.engine import create_db_engine
             from salesplan.core.db.migrate import ensure_schema
@@ -103,14 +107,9 @@ class AppContext:
             engine = create_db_engine(self.database_url)
             try:
                 ensure_schema(engine, self.schemas)
-            except Exception:
-                engine.dispose()
-                raise
-            self._engine = engine
-            try:
-                from salesplan.core.reports.rollups import ensure_built
-
-                ensure_built(self, self.progress)
+                self._engine = engine
+                if self.open_base is not None:
+                    self.open_base(self)
             except Exception:
                 self._engine = None
                 engine.dispose()

@@ -118,4 +118,13 @@ def _load_app(
     rules = compile_rules(config, raw, registry)
     sections = validate_sections(config, raw, registry,
                                  installed_owner=lambda path: section_owner(manager, path))
-    return AppContext(config, raw, manager, registry, rules, sections, env=env)
+    return AppContext(config, raw, manager, registry, rules, sections, env=env,
+                      open_base=open_base)
+
+
+def open_base(app: AppContext) -> None:
+    """What opening the base does once its schema is current: build every rollup that is not
+    built yet (a plugin just enabled, a new base, a change of time zone)."""
+    from salesplan.core.reports.rollups import ensure_built
+
+    ensure_built(app, app.progress)

@@ -2,10 +2,10 @@
 
 The app owns the current ``AppContext`` and a fixed or real "today". Main screens are Textual
 modes (one per module, plugin screens included) so switching is instant and each keeps its
-state; once the dashboard has loaded, the other built-in screens are composed off screen
-(``tui.prepare``) so even their first visit is quick. A config reload bumps ``generation``
-and every screen rebuilds itself from the new context the next time it is shown. Core
-errors (``SalesplanError``) become an error dialog, never a crash.
+state; once the dashboard has loaded, ``tui.prepare`` imports the other screens' modules
+while the app is idle. A config reload bumps ``generation`` and every screen rebuilds itself
+from the new context the next time it is shown. Core errors (``SalesplanError``) become an
+error dialog, never a crash.
 """
 
 from __future__ import annotations
@@ -185,12 +185,12 @@ class SalesplanApp(App[None]):
 
     def on_mount(self) -> None:
         self.switch_mode("dashboard")
-        # The other main screens are composed off screen once the dashboard has loaded, so
-        # their first visit is as quick as a revisit (their data still loads when shown).
+        # The other screens' modules are imported once the dashboard has loaded, so their
+        # first visit only composes them.
         self.preparer = ScreenPreparer(
             self,
-            [name for name, *_ in MAIN_SCREENS if name != "dashboard"],
-            ["salesplan.tui.screens.lead_file"],
+            [module for name, _t, _k, module, _c in MAIN_SCREENS if name != "dashboard"]
+            + ["salesplan.tui.screens.lead_file"],
         )
         self.preparer.start()
 

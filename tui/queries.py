@@ -18,12 +18,12 @@ from sqlmodel import Session, col, select
 
 from salesplan.core.calendar import day_range_utc, period_containing, to_local
 from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, Reminder
+from salesplan.core.statuses import OPEN_STATUSES
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
 
 PAGE_SIZE = 40
-OPEN_STATUSES = ("todo", "standby")
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,6 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 WeekStart = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 Per = Literal["day", "week", "month", "quarter", "half_year", "year"]
 """A period kind, as objectives and plans name them."""
-LeadStatus = Literal["todo", "standby", "won", "lost", "cancelled"]
-LEAD_STATUSES: tuple[str, ...] = ("todo", "standby", "won", "lost", "cancelled")
-CLOSED_STATUSES: tuple[str, ...] = ("won", "lost", "cancelled")
 
 
 class Strict(BaseModel):

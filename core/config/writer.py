@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 import tomlkit
 from tomlkit import TOMLDocument
 from tomlkit.exceptions import TOMLKitError
@@ -93,16 +92,3 @@ def preview_edit(path: Path, edit: Callable[[TOMLDocument], None]) -> tuple[str,
         raise ConfigError(f"{path}: cannot be edited: {exc}") from None
     edit(document)
     return before, tomlkit.dumps(document)
-
-
-def write_machine_file(
-    path: Path, data: dict[str, Any], header: str = "",
-    validate: Callable[[Path], Any] | None = None,
-) -> str:
-    """Write a machine-owned TOML file with tomli-w (a comment header on top)."""
-    path = Path(path)
-    body = tomli_w.dumps(data)
-    lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    text = lines + ("\n" if lines else "") + body
-    _validated_replace(path, text, validate)
-    return text

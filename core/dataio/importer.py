@@ -22,7 +22,6 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 
 from salesplan.core.app import AppContext
-from salesplan.core.config.models import CLOSED_STATUSES, LEAD_STATUSES
 from salesplan.core.dataio.bulk import (
     DeferredIndexes,
     TableWriter,
@@ -59,6 +58,7 @@ from salesplan.core.errors import DatabaseError, DataError
 from salesplan.core.events import IdRange, ImportBatch
 from salesplan.core.reports.rollups import fold_imported_actions
 from salesplan.core.services.events import fire_imported
+from salesplan.core.statuses import CLOSED_STATUSES, LEAD_STATUSES
 
 #: Above this many (estimated) new rows, and more than the table holds, a table's secondary
 #: indexes are dropped during the load and rebuilt once at the end (SQLite only).

@@ -15,12 +15,14 @@ from sqlalchemy import ColumnElement, and_, case, func, literal
 from salesplan.core.calendar import day_range_utc
 from salesplan.core.db.query_tables import leads
 from salesplan.core.errors import DataError
+from salesplan.core.statuses import OPEN_STATUSES
+
+__all__ = ["OPEN_STATUSES"]
 
 if TYPE_CHECKING:
     from salesplan.core.config.models import Pipeline
     from salesplan.core.reporting import ReportRequest
 
-OPEN_STATUSES: tuple[str, ...] = ("todo", "standby")
 
 
 def range_utc(request: ReportRequest) -> tuple[datetime, datetime]:

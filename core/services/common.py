@@ -14,6 +14,9 @@ from sqlalchemy import select
 
 from salesplan.core.calendar import local_midnight_utc, to_utc, utc_now
 from salesplan.core.errors import DataError, NotFoundError
+from salesplan.core.statuses import CLOSED_STATUSES, LEAD_STATUSES, OPEN_STATUSES
+
+__all__ = ["CLOSED_STATUSES", "LEAD_STATUSES", "OPEN_STATUSES"]
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -21,9 +24,6 @@ if TYPE_CHECKING:
     from salesplan.core.app import AppContext
     from salesplan.core.config.models import Member, Pipeline
 
-LEAD_STATUSES: tuple[str, ...] = ("todo", "standby", "won", "lost", "cancelled")
-OPEN_STATUSES: frozenset[str] = frozenset({"todo", "standby"})
-CLOSED_STATUSES: frozenset[str] = frozenset({"won", "lost", "cancelled"})
 
 
 def known(values: Iterable[object]) -> str:

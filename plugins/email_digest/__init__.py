@@ -37,7 +37,7 @@ def salesplan_cli_commands() -> list[click.Command]:
 
 @hookimpl
 def salesplan_notifiers() -> list[NotifierSpec]:
-    from salesplan.plugins.email_digest.settings import SMTP_NOTIFIER
+    from salesplan.plugins.email_digest.notifier import SMTP_NOTIFIER
 
     return [SMTP_NOTIFIER]
 

@@ -7,14 +7,12 @@ actually sent (``salesplan.plugins.email_digest.smtp``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Self
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from salesplan.core.config.models import Strict
-from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage
 
 
 class SmtpSettings(Strict):
@@ -98,21 +96,3 @@ class EmailDigestSettings(SmtpSettings):
         if "@" not in value:
             raise ValueError(f"{value!r} is not an e-mail address")
         return value
-
-
-def smtp_deliver(
-    message: OutgoingMessage, settings: BaseModel, env: Mapping[str, str]
-) -> DeliveryReport:
-    """The ``smtp`` notifier: the password is read from the application's environment at
-    send time."""
-    if not isinstance(settings, SmtpSettings):
-        settings = SmtpSettings.model_validate(settings.model_dump())
-    # smtplib and the MIME builders load on send only
-    from salesplan.plugins.email_digest.smtp import send_smtp
-
-    return send_smtp(message, settings, env)
-
-
-SMTP_NOTIFIER = NotifierSpec(
-    name=SMTP, title="E-mail over SMTP", settings_model=SmtpSettings, deliver=smtp_deliver
-)

@@ -44,6 +44,8 @@ from salesplan.core.calendar import (
 )
 from salesplan.core.db.query_tables import actions, leads, prospects
 from salesplan.core.reporting import Column, ReportRequest, ReportResult
+from salesplan.core.reports.action_counts import action_counts
+from salesplan.core.reports.rollups import rollup_view
 from salesplan.plugins.objectives.config import (
     LEAD_METRICS,
     TEAM,
@@ -143,14 +145,22 @@ def compute_objectives(
         check_member(app, member)
     working = config.team.working_days
     results: list[ObjectiveProgress] = []
+    views: dict[date, bool] = {}
     for index, objective in enumerate(configured_objectives(app)):
         period = period_containing(objective.per, day, config.team.week_starts)
         start, end = day_range_utc(period.start, day, app.tz)
         whos = [w for w in who_rows(app, objective) if member is None or w == member]
         if not whos:
             continue
-        # One grouped query per objective, however many members a segment has.
-        if whos == [TEAM]:
+        team = whos == [TEAM]
+        if is_action_metric(objective.metric) and objective.pipeline is None:
+            # The shared read model: the same counts as the activity report.
+            if period.start not in views:
+                views[period.start] = rollup_view(session, app, [], period.start, day)
+            actuals = count_action_metric(
+                session, app, views[period.start], objective.metric, period.start, day,
+                None if team else whos)
+        elif team:
             actuals = {
                 TEAM: measure(
                     session, objective.metric, start=start, end=end, members=None,
@@ -158,6 +168,7 @@ def compute_objectives(
                 )
             }
         else:
+            # One grouped query per objective, however many members a segment has.
             actuals = measure_by_member(
                 session, objective.metric, start=start, end=end, members=whos,
                 pipeline=objective.pipeline,
@@ -182,6 +193,28 @@ def compute_objectives(
                 )
             )
     return results
+
+
+def is_action_metric(metric: str) -> bool:
+    """An action type (``call``) or ``type:outcome`` rather than a lead metric."""
+    return metric not in (*LEAD_METRICS, "prospects_converted")
+
+
+def count_action_metric(
+    db: Executor, app: AppContext, usable: bool, metric: str, first: date, last: date,
+    members: list[str] | None,
+) -> dict[str, float]:
+    """Actions of ``metric`` in the local days ``[first, last]`` per member (``members``) or
+    for the team (None: every configured member, under ``team``), from the read model."""
+    type_id, _, outcome = metric.partition(":")
+    counts = action_counts(db, app, usable, first, last, members=members)
+    totals: dict[str, float] = {}
+    for (who, counted_type, counted_outcome), count in counts.items():
+        if counted_type != type_id or (outcome and counted_outcome != outcome):
+            continue
+        key = TEAM if members is None else who
+        totals[key] = totals.get(key, 0.0) + count
+    return totals
 
 
 @dataclass(frozen=True)

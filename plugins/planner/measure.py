@@ -28,6 +28,8 @@ from sqlmodel import Session, select
 from salesplan.core.calendar import day_range_utc
 from salesplan.core.db.models import Action, Lead, Prospect
 from salesplan.core.errors import DataError
+from salesplan.core.reports.action_counts import Target, action_counts
+from salesplan.core.reports.rollups import rollup_view
 from salesplan.core.services.common import check_member
 from salesplan.plugins.planner.funnel import FunnelRatios, Ratio, StageRatios, exact
 from salesplan.plugins.planner.settings import funnel_settings
@@ -118,19 +120,21 @@ def measure_funnel(
     scope_segments = (
         [segment_of[member]] if member is not None else [s.id for s in config.segments]
     )
-    for stage, on_column, denominator in (
-        ("per_prospect", Action.prospect_id, worked),
-        ("per_opportunity", Action.lead_id, leads_worked),
-    ):
-        query = (
-            select(Action.member, Action.action_type, func.count(Action.id))
-            .where(on_column.is_not(None), Action.at >= low, Action.at < high)  # type: ignore[union-attr]
-            .group_by(Action.member, Action.action_type)
-        )
-        if member is not None:
-            query = query.where(Action.member == member)
+    members = [member] if member is not None else [m.id for m in config.members]
+    connection = session.connection()
+    usable = rollup_view(connection, app, [], start, end)
+    stages: tuple[tuple[str, Target, int], ...] = (
+        ("per_prospect", "prospect", worked),
+        ("per_opportunity", "lead", leads_worked),
+    )
+    for stage, target, denominator in stages:
+        per_member_type: dict[tuple[str, str], int] = {}
+        for (who, type_id, _outcome), count in action_counts(
+            connection, app, usable, start, end, members=members, on=target
+        ).items():
+            per_member_type[(who, type_id)] = per_member_type.get((who, type_id), 0) + count
         by_segment: dict[str, dict[str, int]] = {}
-        for who, type_id, count in session.exec(query).all():
+        for (who, type_id), count in per_member_type.items():
             segment = segment_of.get(who)
             if segment is None:
                 notes.append(f"{stage}: {count} {type_id} by {who!r}, not a member, left out")

@@ -86,7 +86,6 @@ class SalesplanScreen(Screen[None]):
         super().__init__()
         self._generation = -1
         self._data_version = -1
-        self._shown_once = False
 
     @property
     def sp(self) -> Cockpit:
@@ -99,25 +98,11 @@ class SalesplanScreen(Screen[None]):
     def on_mount(self) -> None:
         self._generation = self.sp.generation
         self._data_version = self.sp.data_version
-        if not self.is_current:
-            # Composed ahead, off screen (``tui.prepare``): the data loads when it is shown.
-            return
-        self._shown_once = True
         # After the first refresh: tables filled before their first render keep the
         # widths of their headers.
         self.call_after_refresh(self.load)
 
     def on_screen_resume(self) -> None:
-        if not self._shown_once:
-            # First shown after being composed ahead: load now (or rebuild first when the
-            # config changed meanwhile).
-            self._shown_once = True
-            if self._generation != self.sp.generation:
-                self.on_context_changed()
-            else:
-                self._data_version = self.sp.data_version
-                self.call_after_refresh(self.load)
-            return
         if self._generation != self.sp.generation:
             self._data_version = self.sp.data_version
             self.on_context_changed()

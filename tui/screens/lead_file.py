@@ -16,8 +16,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from salesplan.core import services
 from salesplan.core.calendar import to_local
-from salesplan.core.config.models import LEAD_STATUSES
 from salesplan.core.services import LeadFile, LoggedAction
+from salesplan.core.statuses import LEAD_STATUSES
 from salesplan.tui.format import money, outcome_label, short_time, status_text, type_label
 from salesplan.tui.lead_writes import LeadChange, change_lead, move_to, set_status
 from salesplan.tui.screens.base import WRITE_GROUP, run_in_thread

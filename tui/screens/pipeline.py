@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Label, OptionList
 
-from salesplan.core.config.models import LEAD_STATUSES
+from salesplan.core.statuses import LEAD_STATUSES
 from salesplan.tui.lead_writes import LeadChange, change_lead, move_to, set_status
 from salesplan.tui.queries import BoardColumn, LeadCard, board, board_page
 from salesplan.tui.screens.base import WRITE_GROUP, SalesplanScreen

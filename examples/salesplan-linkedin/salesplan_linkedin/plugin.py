@@ -1,21 +1,34 @@
 """The hook implementations of the ``linkedin`` plugin.
 
 Imported only when ``linkedin`` is in ``[plugins] enabled``; ``salesplan_linkedin/__init__.py``
-holds just the manifest the entry point points at.
+holds just the manifest the entry point points at. What the hooks need beyond the specs
+(SQLAlchemy statements, the HTTP client, click) loads when a hook first runs.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from salesplan.core import hookimpl
 from salesplan.core.action_types import ActionTypeSpec, OutcomeSpec
-from salesplan.core.effects import RuleEffect
-from salesplan.core.notify import NotifierSpec
-from salesplan.core.reporting import ReportSpec
+from salesplan.core.schema import PluginSchema
 
 from salesplan_linkedin.effects import TagLeadEffect
 from salesplan_linkedin.report import REPLY_RATE_REPORT
 from salesplan_linkedin.webhook import WEBHOOK_NOTIFIER, WebhookSettings
+
+if TYPE_CHECKING:
+    import click
+    from pydantic import BaseModel
+    from salesplan.core.context import AppContext
+    from salesplan.core.effects import RuleEffect
+    from salesplan.core.events import ImportBatch
+    from salesplan.core.notify import NotifierSpec
+    from salesplan.core.reporting import ReportSpec
+    from sqlalchemy import Connection
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 LINKEDIN_MESSAGE = ActionTypeSpec(
     id="linkedin_message",
@@ -52,3 +65,40 @@ def salesplan_notifiers() -> list[NotifierSpec]:
 @hookimpl
 def salesplan_config_sections() -> dict[str, type[BaseModel]]:
     return {"notifiers.webhook": WebhookSettings}
+
+
+@hookimpl
+def salesplan_cli_commands() -> list[click.Command]:
+    from salesplan_linkedin.command import linkedin_group
+
+    return [linkedin_group]
+
+
+@hookimpl
+def salesplan_schema() -> PluginSchema:
+    from salesplan_linkedin.tables import TABLES
+
+    return PluginSchema(tables=TABLES, migrations=MIGRATIONS)
+
+
+@hookimpl
+def salesplan_action_logged(connection: Connection, app: AppContext, action: Any) -> None:
+    from salesplan_linkedin.outbox import record_logged
+
+    record_logged(connection, app, action)
+
+
+@hookimpl
+def salesplan_data_imported(connection: Connection, batch: ImportBatch) -> None:
+    from salesplan_linkedin.outbox import record_imported
+
+    record_imported(connection, batch)
+
+
+@hookimpl
+def salesplan_after_action(app: AppContext, action: Any) -> None:
+    from salesplan_linkedin.outbox import ACTION_TYPE, deliver_queued, forwarding
+
+    settings = forwarding(app)
+    if action.action_type == ACTION_TYPE and settings is not None:
+        deliver_queued(app, settings)

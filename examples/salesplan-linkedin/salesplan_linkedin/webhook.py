@@ -1,9 +1,10 @@
 """The ``webhook`` notifier: POST each message as JSON to a URL.
 
-Settings come from ``[notifiers.webhook]`` (``url``, ``timeout``, optional ``headers``). The body
-is ``{"subject", "text", "html", "recipients"}``; any HTTP status outside 2xx, a refused
-connection or a timeout is a ``DeliveryError`` naming the URL, so the digest command can report
-it and retry another day without losing anything.
+Settings come from ``[notifiers.webhook]`` (``url``, ``timeout``, optional ``headers`` and
+``token_env``, and ``forward_messages`` for the LinkedIn messages themselves, see ``outbox``).
+The body is ``{"subject", "text", "html", "recipients"}``; any HTTP status outside 2xx, a
+refused connection or a timeout is a ``DeliveryError`` naming the URL, so the digest command can
+report it and retry another day without losing anything.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from salesplan.core.errors import DeliveryError
 from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage
+
+MESSAGE_ID_HEADER = "X-Salesplan-Message-Id"
 
 
 class WebhookSettings(BaseModel):
@@ -26,6 +31,17 @@ class WebhookSettings(BaseModel):
     timeout: float = Field(default=10.0, gt=0, le=300, description="Seconds before giving up.")
     headers: dict[str, str] = Field(
         default_factory=dict, description="Extra HTTP headers (e.g. an Authorization token)."
+    )
+    token_env: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Name of an environment variable holding a bearer token, sent as "
+        "`Authorization: Bearer …` (keeps the secret out of the config file).",
+    )
+    forward_messages: bool = Field(
+        default=False,
+        description="Also POST every LinkedIn message logged (not imported) to the webhook, "
+        "once each, right after it is saved.",
     )
 
     @field_validator("url")
@@ -46,16 +62,26 @@ def message_payload(message: OutgoingMessage) -> dict[str, object]:
     }
 
 
-def deliver_webhook(message: OutgoingMessage, settings: BaseModel) -> DeliveryReport:
-    """POST the message; raise ``DeliveryError`` naming the URL when it is not accepted."""
-    config = WebhookSettings.model_validate(settings.model_dump())
-    body = json.dumps(message_payload(message), ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(
-        config.url,
-        data=body,
-        method="POST",
-        headers={**config.headers, "Content-Type": "application/json; charset=utf-8"},
-    )
+def post_json(
+    config: WebhookSettings,
+    payload: Mapping[str, Any],
+    env: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> str:
+    """POST ``payload``; return ``POST URL → HTTP status``, or raise ``DeliveryError`` naming
+    the URL when it is not accepted (or the token's variable is not set)."""
+    sent = {**config.headers, **(headers or {}),
+            "Content-Type": "application/json; charset=utf-8"}
+    if config.token_env:
+        token = (env or {}).get(config.token_env)
+        if not token:
+            raise DeliveryError(
+                f"webhook {config.url}: environment variable {config.token_env} is not set "
+                "(token_env)"
+            )
+        sent["Authorization"] = f"Bearer {token}"
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(config.url, data=body, method="POST", headers=sent)
     try:
         with urllib.request.urlopen(request, timeout=config.timeout) as response:
             status = response.status
@@ -71,9 +97,20 @@ def deliver_webhook(message: OutgoingMessage, settings: BaseModel) -> DeliveryRe
         ) from None
     except OSError as exc:
         raise DeliveryError(f"webhook {config.url}: {exc}") from None
-    return DeliveryReport(
-        accepted=tuple(message.recipients), detail=f"POST {config.url} → HTTP {status}"
-    )
+    return f"POST {config.url} → HTTP {status}"
+
+
+def deliver_webhook(
+    message: OutgoingMessage, settings: BaseModel, env: Mapping[str, str] | None = None
+) -> DeliveryReport:
+    """POST the message; raise ``DeliveryError`` naming the URL when it is not accepted.
+
+    salesplan passes the application's environment as ``env`` (where ``token_env`` is read);
+    called with two arguments, no token can be read.
+    """
+    config = WebhookSettings.model_validate(settings.model_dump())
+    detail = post_json(config, message_payload(message), env)
+    return DeliveryReport(accepted=tuple(message.recipients), detail=detail)
 
 
 WEBHOOK_NOTIFIER = NotifierSpec(

@@ -1,4 +1,5 @@
-"""Fixtures for the linkedin plugin's own tests: a small team config and a SQLite database.
+"""Fixtures for the linkedin plugin's own tests: a small team config, a SQLite database and a
+real HTTP server on 127.0.0.1.
 
 The package must be installed (``pip install -e .``) so salesplan finds it through its entry
 point, exactly as a user's installation would.
@@ -6,8 +7,12 @@ point, exactly as a user's installation would.
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from salesplan.core.context import AppContext, load_app
@@ -45,6 +50,14 @@ then = { tag_lead = "hot" }
 """
 
 
+def team_text(*, enabled: str = '["linkedin"]', rules: bool = True, extra: str = "") -> str:
+    """The example team with another ``[plugins] enabled`` list, with or without its rule."""
+    text = TEAM.replace('enabled = ["linkedin"]', f"enabled = {enabled}")
+    if not rules:
+        text = text[: text.index("[[rules]]")]
+    return text + extra
+
+
 @pytest.fixture
 def config_path(tmp_path: Path) -> Path:
     path = tmp_path / "salesplan.toml"
@@ -60,3 +73,32 @@ def app(config_path: Path) -> Iterator[AppContext]:
         yield loaded
     finally:
         loaded.dispose()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Records each POST (path, headers, JSON body); answers the server's ``status``."""
+
+    def do_POST(self) -> None:
+        server: Any = self.server
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        server.bodies.append(json.loads(body))
+        server.headers.append(dict(self.headers))
+        self.send_response(server.status)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[Any]:
+    """An HTTP server on 127.0.0.1 (``bodies``, ``headers``; set ``status`` to refuse)."""
+    httpd: Any = HTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.bodies, httpd.headers, httpd.status = [], [], 200
+    httpd.url = f"http://127.0.0.1:{httpd.server_port}/in"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)

@@ -11,8 +11,8 @@ import pytest
 from pydantic import ValidationError
 from salesplan.core import services
 from salesplan.core.context import AppContext, load_app
-from salesplan.core.db.models import Action, Lead
-from salesplan.core.errors import ConfigError, DataError
+from salesplan.core.db.models import Action, Lead, Prospect
+from salesplan.core.errors import ConfigError
 from sqlmodel import select
 
 from salesplan_linkedin import MANIFEST
@@ -90,17 +90,23 @@ def test_replied_message_tags_the_lead_once(app: AppContext) -> None:
     assert lead_tags(stored) == ["hot"]
 
 
-def test_prospect_action_is_refused_and_not_saved(app: AppContext) -> None:
+def test_prospect_action_is_kept_with_a_warning_and_no_tag(app: AppContext) -> None:
+    """A rule is an automation, not a constraint: tag_lead cannot tag a prospect, so that rule
+    is skipped with a warning and the action is saved."""
     with app.write_session() as session:
         prospect = services.add_prospect(session, app, list_name="Fair", name="Zoé")
         session.commit()
         key = prospect.key
-    with pytest.raises(DataError) as caught:
-        services.record_action(app, action_type="linkedin_message", member="ben",
-                               prospect=key, outcome="replied")
-    assert caught.value.message.endswith(
-        f"tag_lead only tags leads, but this action is on prospect {key} (limit the rule "
-        "with `when.pipeline`, or log the action on a lead)"
-    )
+    logged = services.record_action(app, action_type="linkedin_message", member="ben",
+                                    prospect=key, outcome="replied")
+    assert logged.effects == []
+    assert logged.warnings == [
+        f"rule rules[0] (tag_lead) skipped: tag_lead only tags leads, but this action is on "
+        f"prospect {key} (limit the rule with `when.pipeline`, or log the action on a lead)"
+    ]
     with app.session() as session:
-        assert session.exec(select(Action)).all() == []
+        saved = session.exec(select(Action)).one()
+        stored = session.exec(select(Prospect)).one()
+    assert (saved.key, saved.outcome, saved.prospect_id) == (logged.action.key, "replied",
+                                                             stored.id)
+    assert not (stored.fields or {}).get("tags")

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import socket
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
@@ -18,29 +14,6 @@ from salesplan_linkedin.webhook import WebhookSettings, deliver_webhook
 
 MESSAGE = OutgoingMessage(subject="Digest", text="3 calls", html="<b>3 calls</b>",
                           recipients=("ana@example.test",))
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        server: Any = self.server
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        server.bodies.append(json.loads(body))
-        self.send_response(server.status)
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def server() -> Iterator[Any]:
-    httpd: Any = HTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.bodies, httpd.status = [], 200
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
 
 
 def test_posts_json(server: Any) -> None:
@@ -70,8 +43,26 @@ def test_refused_connection_names_the_url() -> None:
     assert caught.value.message == f"webhook {url}: cannot connect: [Errno 111] Connection refused"
 
 
+def test_token_is_read_from_the_environment_salesplan_passes(server: Any) -> None:
+    """``deliver(message, settings, env)``: the secret stays out of the config file."""
+    from salesplan.core.notify import call_deliver
+
+    from salesplan_linkedin.webhook import WEBHOOK_NOTIFIER
+
+    settings = WebhookSettings(url=server.url, token_env="HOOK_TOKEN")
+    call_deliver(WEBHOOK_NOTIFIER, MESSAGE, settings, {"HOOK_TOKEN": "s3cret"})
+    assert server.headers[0]["Authorization"] == "Bearer s3cret"
+    with pytest.raises(DeliveryError) as caught:
+        call_deliver(WEBHOOK_NOTIFIER, MESSAGE, settings, {})
+    assert caught.value.message == (
+        f"webhook {server.url}: environment variable HOOK_TOKEN is not set (token_env)"
+    )
+    assert len(server.bodies) == 1  # nothing was sent without the token
+
+
 @pytest.mark.parametrize("settings", [{"url": "ftp://x"}, {"url": "http://x", "timeout": 0},
-                                      {"url": "http://x", "retries": 3}])
+                                      {"url": "http://x", "retries": 3},
+                                      {"url": "http://x", "token_env": "not a name"}])
 def test_settings_are_validated(settings: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         WebhookSettings.model_validate(settings)

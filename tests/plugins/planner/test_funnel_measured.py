@@ -12,7 +12,7 @@ import pytest
 from salesplan.core.context import AppContext
 from salesplan.core.errors import DataError, NotFoundError
 from salesplan.plugins.planner.measure import measure_funnel
-from tests.test_objectives import Builder, local
+from tests.plugins.objectives.test_objectives import Builder, local
 
 MARCH_FROM, MARCH_TO = date(2026, 3, 1), date(2026, 3, 31)
 

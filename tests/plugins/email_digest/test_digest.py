@@ -18,7 +18,7 @@ from salesplan.core.reporting import ReportRequest
 from salesplan.plugins.email_digest.build import Digest, build_digest, personal_digest
 from salesplan.plugins.email_digest.render import css_color, render_html, render_text, subject
 from tests.conftest import base_config_text
-from tests.digest_data import DAY, DIGEST_OBJECTIVES, EXPECTED_ROWS, insert_day
+from tests.plugins.email_digest.digest_data import DAY, DIGEST_OBJECTIVES, EXPECTED_ROWS, insert_day
 
 DIGEST_SECTION = """
 [notifiers.email_digest]

@@ -18,8 +18,8 @@ from salesplan.core.db.models import SentDigest
 from salesplan.plugins.email_digest.build import build_digest
 from salesplan.plugins.email_digest.render import render_text
 from tests.conftest import CliResult
-from tests.digest_data import DAY, insert_day
-from tests.smtp_server import (
+from tests.plugins.email_digest.digest_data import DAY, insert_day
+from tests.plugins.email_digest.smtp_server import (
     PASSWORD,
     USER,
     RecordingHandler,
@@ -27,7 +27,7 @@ from tests.smtp_server import (
     make_certificates,
     smtp_server,
 )
-from tests.test_digest import digest_config_text
+from tests.plugins.email_digest.test_digest import digest_config_text
 
 RunCli = Callable[..., CliResult]
 TEAM = ["boss@acme.test", "dave@acme.test"]

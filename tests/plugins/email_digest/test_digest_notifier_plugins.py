@@ -18,8 +18,8 @@ from salesplan.core.manifest import PluginManifest
 from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage
 from salesplan.core.pluginmanager import PluginInfo
 from salesplan.plugins.email_digest.send import DigestDeliveryError, send_digest
-from tests.digest_data import DAY, insert_day
-from tests.test_digest import digest_config_text
+from tests.plugins.email_digest.digest_data import DAY, insert_day
+from tests.plugins.email_digest.test_digest import digest_config_text
 
 
 class RecorderSettings(BaseModel):

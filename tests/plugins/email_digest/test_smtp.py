@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from salesplan.core.errors import DeliveryError
 from salesplan.core.notify import OutgoingMessage
 from salesplan.plugins.email_digest.smtp import SmtpSettings, build_mime, mask_secret, send_smtp
-from tests.smtp_server import (
+from tests.plugins.email_digest.smtp_server import (
     PASSWORD,
     USER,
     RecordingHandler,
