@@ -7,6 +7,7 @@ the team timezone; ``day_range_utc`` turns it into a half-open UTC interval, DST
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
@@ -52,7 +53,7 @@ class Period:
         """The period as a half-open aware-UTC interval (DST-correct)."""
         return day_range_utc(self.start, self.end, tz)
 
-    def working_days(self, working_days: list[str] | tuple[str, ...]) -> int:
+    def working_days(self, working_days: Sequence[str]) -> int:
         """How many working days the period has."""
         return count_working_days(self.start, self.end, working_days)
 
@@ -61,7 +62,7 @@ def check_kind(kind: str) -> PeriodKind:
     """``kind`` as a ``PeriodKind``, or a ``DataError`` listing the known kinds."""
     if kind not in PERIOD_KINDS:
         raise DataError(f"unknown period {kind!r} (use one of {', '.join(PERIOD_KINDS)})")
-    return kind  # type: ignore[return-value]
+    return kind
 
 
 def _week_start_index(week_starts: str) -> int:
@@ -73,7 +74,7 @@ def _week_start_index(week_starts: str) -> int:
         ) from None
 
 
-def _weekday_indexes(working_days: list[str] | tuple[str, ...]) -> set[int]:
+def _weekday_indexes(working_days: Sequence[str]) -> set[int]:
     try:
         return {WEEKDAY_INDEX[d] for d in working_days}
     except KeyError as exc:
@@ -141,12 +142,12 @@ def previous_period(period: Period, week_starts: str = "monday") -> Period:
     return period_containing(period.kind, period.start - timedelta(days=1), week_starts)
 
 
-def is_working_day(day: date, working_days: list[str] | tuple[str, ...]) -> bool:
+def is_working_day(day: date, working_days: Sequence[str]) -> bool:
     return day.weekday() in _weekday_indexes(working_days)
 
 
 def count_working_days(
-    start: date, end: date, working_days: list[str] | tuple[str, ...]
+    start: date, end: date, working_days: Sequence[str]
 ) -> int:
     """Working days in ``[start, end]`` (0 when ``end < start``)."""
     if end < start:
@@ -161,7 +162,7 @@ def count_working_days(
 
 
 def working_days_in(
-    start: date, end: date, working_days: list[str] | tuple[str, ...]
+    start: date, end: date, working_days: Sequence[str]
 ) -> list[date]:
     """The working days in ``[start, end]``, in order."""
     indexes = _weekday_indexes(working_days)

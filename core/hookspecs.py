@@ -1,6 +1,7 @@
 """Every hook a salesplan plugin can implement.
 
-Each function here is a specification: signature plus docstring. Plugins implement them with
+Each function here is a specification: signature plus docstring (pluggy never runs the body,
+which raises ``NotImplementedError`` for type checkers). Plugins implement them with
 ``@salesplan.core.hookimpl`` on functions of the same name, taking any subset of the
 parameters. Hooks that register things return lists; the core flattens them and rejects
 duplicate names with an error naming both plugins.
@@ -36,6 +37,7 @@ def salesplan_action_types() -> list[ActionTypeSpec]:
     :return: a list of ``ActionTypeSpec``. The config's ``[[action_types]]`` may override their
         fields by id or disable them; two plugins giving the same id is a load error.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -45,6 +47,7 @@ def salesplan_rule_effects() -> list[type[RuleEffect]]:
     :return: a list of ``RuleEffect`` subclasses, each with a unique ``kind`` class variable.
         The subclass validates its ``then`` table; ``apply`` runs in the action's transaction.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -53,6 +56,7 @@ def salesplan_reports() -> list[ReportSpec]:
 
     :return: a list of ``ReportSpec`` whose ``run`` returns a ``ReportResult``.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -61,6 +65,7 @@ def salesplan_notifiers() -> list[NotifierSpec]:
 
     :return: a list of ``NotifierSpec``; each one's settings come from ``[notifiers.NAME]``.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -71,6 +76,7 @@ def salesplan_config_sections() -> dict[str, type[BaseModel]]:
         to a pydantic model class. A section present in the file and owned by no active plugin
         is a config error.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -80,6 +86,7 @@ def salesplan_cli_commands() -> list[click.Command]:
     :return: a list of ``click.Command``. Commands receive the ``AppContext`` through
         ``salesplan.core.cli.context.pass_app``.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -88,6 +95,7 @@ def salesplan_tui_screens() -> list[ScreenSpec]:
 
     :return: a list of ``ScreenSpec``; ``factory(app)`` builds the Textual screen lazily.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -108,6 +116,7 @@ def salesplan_dashboard_panels() -> list[DashboardPanel]:
 
     :return: a list of ``DashboardPanel``; ``load(app, day)`` returns the ``PanelContent``.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -118,6 +127,7 @@ def salesplan_schema() -> PluginSchema:
         PostgreSQL), in a branch of their own with the version table
         ``alembic_version_<plugin>``. Called when a command first opens the base.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -127,6 +137,7 @@ def salesplan_rollups() -> list[RollupSpec]:
     :return: a list of ``RollupSpec``; the kernel folds every logged and imported action
         into them and rebuilds their stale months. Called when a command first opens the base.
     """
+    raise NotImplementedError
 
 
 @hookspec

@@ -50,10 +50,11 @@ def call_deliver(
     spec: NotifierSpec, message: OutgoingMessage, settings: BaseModel, env: Mapping[str, str]
 ) -> Any:
     """Call ``spec.deliver`` with the environment when it takes one."""
+    parameters: Mapping[str, inspect.Parameter]
     try:
         parameters = inspect.signature(spec.deliver).parameters
     except (TypeError, ValueError):
-        parameters = {}  # type: ignore[assignment]
+        parameters = {}
     positional = [
         p for p in parameters.values()
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)

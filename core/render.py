@@ -25,7 +25,7 @@ from salesplan.core.formatting import money, number
 from salesplan.core.reporting import Column, ReportResult
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, JustifyMethod
     from rich.table import Table
     from rich.text import Text
 
@@ -138,7 +138,7 @@ def _count_keys(result: ReportResult, key: str) -> list[str]:
     keeping only those with a non-zero value somewhere."""
     seen: list[str] = []
     nonzero: set[str] = set()
-    for source in [*result.rows, *([result.totals] if result.totals else [])]:
+    for source in [*result.flat_rows, *([result.totals] if result.totals else [])]:
         value = source.get(key)
         if isinstance(value, Mapping):
             for k, v in value.items():
@@ -204,21 +204,21 @@ def to_rich_table(
         if column.kind == "counts" and keys:
             for key in keys:
                 cell = count_cell(column.key, key)
-                footer = cell(result.totals) if result.totals is not None else ""
+                footer: Text | str = cell(result.totals) if result.totals is not None else ""
                 table.add_column(_count_header(key, types), footer=footer, justify="right")
                 cells.append(cell)
             continue
         cell = plain_cell(column)
-        footer: Any = ""
+        footer = ""
         if result.totals is not None and column.key in result.totals:
             footer = cell(result.totals)
-        justify = "right" if column.kind in NUMERIC_KINDS else "left"
+        justify: JustifyMethod = "right" if column.kind in NUMERIC_KINDS else "left"
         table.add_column(column.label, footer=footer, justify=justify,
                          min_width=28 if column.kind in ("outcomes", "json") else None)
         cells.append(cell)
-    for row in result.rows:
+    for row in result.flat_rows:
         table.add_row(*(cell(row) for cell in cells))
-    if not result.rows:
+    if not result.flat_rows:
         table.caption = "no rows"
     return table
 
@@ -248,7 +248,7 @@ def to_csv(result: ReportResult) -> str:
     their column in column order (keys first seen in later rows still join their group)."""
     groups: dict[str, list[str]] = {column.key: [] for column in result.columns}
     flat_rows = []
-    for row in result.rows:
+    for row in result.flat_rows:
         flat: dict[str, Any] = {}
         for key in [*groups, *(k for k in row if k not in groups)]:
             if key not in row and key not in groups:

@@ -72,6 +72,20 @@ class ReportResult(BaseModel):
     totals: dict[str, Any] | None = None
     series: list[ChartSeries] = Field(default_factory=list)
     options: dict[str, Any] = Field(default_factory=dict)
+    extra: dict[str, Any] = Field(
+        default_factory=dict,
+        description="More top-level keys of the JSON (``best`` of the coaching report).",
+    )
+    table_rows: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Flat rows for the table and CSV renderings when ``rows`` nest (one "
+        "column per key, ``columns`` saying which the table shows); JSON keeps ``rows``.",
+    )
+
+    @property
+    def flat_rows(self) -> list[dict[str, Any]]:
+        """What a table or CSV shows: ``table_rows`` when given, else ``rows``."""
+        return self.table_rows if self.table_rows is not None else self.rows
 
     def to_json_dict(self) -> dict[str, Any]:
         """SPEC §6 JSON: ``{"report", "from", "to", "rows", ...}``."""
@@ -85,6 +99,8 @@ class ReportResult(BaseModel):
             data["options"] = self.options
         if self.totals is not None:
             data["totals"] = self.totals
+        for key, value in self.extra.items():
+            data.setdefault(key, value)
         return data
 
 

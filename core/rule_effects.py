@@ -20,10 +20,12 @@ from salesplan.core.errors import DataError
 
 if TYPE_CHECKING:
     from salesplan.core.action_types import ActionTypeSpec
+    from salesplan.core.app import AppContext
     from salesplan.core.config.models import TeamConfig
     from salesplan.core.db.models import Action, Lead
 
-Context = EffectContext["AppContext"]
+    Context = EffectContext[AppContext]
+    """What an effect's ``apply`` gets (annotations only: the app module loads lazily)."""
 
 
 class ScheduleEffect(RuleEffect):

@@ -7,6 +7,8 @@ test run gets its own PostgreSQL database (one per xdist worker), emptied before
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,6 +24,17 @@ from salesplan.core.cli.main import cli
 from salesplan.core.context import AppContext, load_app
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests (pilot tests) in a fresh event loop; no async plugin needed."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
+
 POSTGRES_ENV = "SALESPLAN_TEST_POSTGRES_URL"
 
 

@@ -10,10 +10,10 @@ error dialog, never a crash.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -28,6 +28,10 @@ from salesplan.tui.commands import SalesplanCommands
 from salesplan.tui.prepare import ScreenPreparer
 from salesplan.tui.screens.error import ErrorModal
 from salesplan.tui.shell import MAIN_SCREENS
+
+if TYPE_CHECKING:
+    from textual.actions import ActionParseResult
+    from textual.dom import DOMNode
 
 
 def _screen_factory(module: str, class_name: str) -> Callable[[], Screen[Any]]:
@@ -206,11 +210,16 @@ class SalesplanApp(App[None]):
         message = error.message if isinstance(error, SalesplanError) else str(error)
         self.push_screen(ErrorModal(title, message))
 
-    async def run_action(self, action: Any, default_namespace: Any = None) -> bool:
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
         """Every key binding and link runs through here: a ``SalesplanError`` raised by an
         action is the user's, not a bug, so it becomes the error dialog."""
         try:
-            return await super().run_action(action, default_namespace)
+            return await super().run_action(action, default_namespace, namespaces)
         except SalesplanError as exc:
             self.show_error(exc)
             return True

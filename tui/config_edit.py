@@ -37,7 +37,7 @@ def _entries(document: TOMLDocument, section: str) -> AoT:
     if existing is None:
         aot = tomlkit.aot()
         document.append(section, aot)
-        return document[section]  # type: ignore[return-value]
+        return document[section]
     if not isinstance(existing, AoT):
         raise ConfigError(f"{section}: expected [[{section}]] tables to edit")
     return existing
@@ -55,7 +55,7 @@ def entry(document: TOMLDocument, section: str, entry_id: str, create: bool = Tr
     table = tomlkit.table()
     table.add("id", entry_id)
     tables.append(table)
-    return tables[-1]  # type: ignore[no-any-return]
+    return tables[-1]
 
 
 def set_action_type(
@@ -145,7 +145,7 @@ def set_enabled_plugins(names: list[str]) -> Edit:
         array.extend(names)
         if len(names) > 4:
             array.multiline(True)
-        plugins["enabled"] = array  # type: ignore[index]
+        plugins["enabled"] = array
 
     return edit
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from salesplan.core.calendar import day_range_utc, period_containing, to_local
@@ -77,13 +77,13 @@ def dashboard_data(app: AppContext, day: date) -> DashboardData:
             if outcome:
                 outcomes[type_id][outcome] = outcomes[type_id].get(outcome, 0) + count
         created_count, created_amount = session.exec(
-            select(func.count(Lead.id), func.coalesce(func.sum(Lead.amount), 0.0)).where(
-                Lead.created_at >= week_start, Lead.created_at < week_end
+            select(func.count(col(Lead.id)), func.coalesce(func.sum(Lead.amount), 0.0)).where(
+                col(Lead.created_at) >= week_start, col(Lead.created_at) < week_end
             )
         ).one()
         won_count, won_amount = session.exec(
-            select(func.count(Lead.id), func.coalesce(func.sum(Lead.amount), 0.0)).where(
-                Lead.status == "won", col(Lead.closed_at) >= week_start,
+            select(func.count(col(Lead.id)), func.coalesce(func.sum(Lead.amount), 0.0)).where(
+                col(Lead.status) == "won", col(Lead.closed_at) >= week_start,
                 col(Lead.closed_at) < week_end,
             )
         ).one()
@@ -110,7 +110,10 @@ def due_reminder_rows(
 ) -> list[ReminderRow]:
     """Open reminders due before ``before`` (oldest first), with their lead or prospect."""
     query = (
-        select(Reminder, Lead.key, Lead.title, Prospect.key, Prospect.name)
+        # sqlmodel types select() for at most four entities (five work at run time).
+        select(  # type: ignore[call-overload]
+            Reminder, col(Lead.key), col(Lead.title), col(Prospect.key), col(Prospect.name)
+        )
         .outerjoin(Lead, col(Lead.id) == Reminder.lead_id)
         .outerjoin(Prospect, col(Prospect.id) == Reminder.prospect_id)
         .where(Reminder.done == False, Reminder.due_at < before)  # noqa: E712
@@ -155,14 +158,14 @@ class BoardColumn:
     cards: list[LeadCard] = field(default_factory=list)
 
 
-def _card_query(pipeline: str, step: str, owner: str | None) -> list[Any]:
+def _card_query(pipeline: str, step: str, owner: str | None) -> list[ColumnElement[bool]]:
     conditions = [
-        Lead.pipeline == pipeline,
-        Lead.step == step,
+        col(Lead.pipeline) == pipeline,
+        col(Lead.step) == step,
         col(Lead.status).in_(OPEN_STATUSES),
     ]
     if owner:
-        conditions.append(Lead.owner == owner)
+        conditions.append(col(Lead.owner) == owner)
     return conditions
 
 
@@ -189,9 +192,9 @@ def board_page(
     next_due: dict[int, datetime] = {}
     if ids:
         for lead_id, due in session.exec(
-            select(Reminder.lead_id, func.min(Reminder.due_at))
-            .where(col(Reminder.lead_id).in_(ids), Reminder.done == False)  # noqa: E712
-            .group_by(Reminder.lead_id)
+            select(col(Reminder.lead_id), func.min(Reminder.due_at))
+            .where(col(Reminder.lead_id).in_(ids), col(Reminder.done) == False)  # noqa: E712
+            .group_by(col(Reminder.lead_id))
         ):
             if lead_id is not None and due is not None:
                 next_due[lead_id] = due
@@ -220,13 +223,13 @@ def board(
     spec = app.config.pipeline(pipeline)
     steps = spec.steps if spec else []
     with app.session() as session:
-        conditions = [Lead.pipeline == pipeline, col(Lead.status).in_(OPEN_STATUSES)]
+        conditions = [col(Lead.pipeline) == pipeline, col(Lead.status).in_(OPEN_STATUSES)]
         if owner:
-            conditions.append(Lead.owner == owner)
+            conditions.append(col(Lead.owner) == owner)
         totals = {
             step: (int(count), float(amount or 0))
             for step, count, amount in session.exec(
-                select(Lead.step, func.count(Lead.id), func.sum(Lead.amount))
+                select(Lead.step, func.count(col(Lead.id)), func.sum(Lead.amount))
                 .where(*conditions)
                 .group_by(Lead.step)
             )
@@ -276,19 +279,19 @@ def prospects_of(
         if plist is None:
             return 0, []
         total = session.exec(
-            select(func.count(Prospect.id)).where(Prospect.list_id == plist.id)
+            select(func.count(col(Prospect.id))).where(col(Prospect.list_id) == plist.id)
         ).one()
         counts = (
-            select(Action.prospect_id, func.count(Action.id).label("n"))
+            select(col(Action.prospect_id), func.count(col(Action.id)).label("n"))
             .join(Prospect, col(Prospect.id) == Action.prospect_id)
-            .where(Prospect.list_id == plist.id)
-            .group_by(Action.prospect_id)
+            .where(col(Prospect.list_id) == plist.id)
+            .group_by(col(Action.prospect_id))
             .subquery()
         )
         rows = session.exec(
             select(Prospect, counts.c.n, Lead.key)
             .outerjoin(counts, counts.c.prospect_id == Prospect.id)
-            .outerjoin(Lead, Lead.prospect_id == Prospect.id)
+            .outerjoin(Lead, col(Lead.prospect_id) == Prospect.id)
             .where(Prospect.list_id == plist.id)
             .order_by(col(Prospect.name), col(Prospect.id))
             .limit(limit)

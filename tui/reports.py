@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from salesplan.core.calendar import period_containing
+from salesplan.core.calendar import check_kind, period_containing
 from salesplan.core.errors import DataError
 from salesplan.core.reporting import ReportResult
 from salesplan.core.reports.runner import run_report as kernel_run_report
@@ -32,7 +32,7 @@ def preset_range(preset: str, today: date, week_starts: str = "monday") -> tuple
     if preset == "today":
         return today, today
     if preset in ("week", "month", "quarter", "year"):
-        period = period_containing(preset, today, week_starts)  # type: ignore[arg-type]
+        period = period_containing(check_kind(preset), today, week_starts)
         return period.start, period.end
     if preset == "last_month":
         last = period_containing("month", today).start - timedelta(days=1)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import update_wrapper
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 import click
 
 from salesplan.core.context import AppContext, find_config_path, load_app
 from salesplan.core.errors import DataError
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 T = TypeVar("T")
 
 
@@ -58,13 +59,13 @@ def get_state(ctx: click.Context | None = None) -> CliState:
     return state
 
 
-def pass_app(function: F) -> F:
+def pass_app(function: Callable[Concatenate[AppContext, P], R]) -> Callable[P, R]:
     """Decorator: call the command with the loaded ``AppContext`` as first argument."""
 
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         return function(get_state().app, *args, **kwargs)
 
-    return update_wrapper(wrapper, function)  # type: ignore[return-value]
+    return update_wrapper(wrapper, function)
 
 
 def parse_option(name: str, parse: Callable[[str], T], text: str) -> T:

@@ -25,6 +25,10 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _monday_to_friday() -> list[Weekday]:
+    return ["mon", "tue", "wed", "thu", "fri"]
+
+
 class TeamSettings(Strict):
     """`[team]`: who the team is and its calendar."""
 
@@ -33,7 +37,7 @@ class TeamSettings(Strict):
     timezone: str = Field(default="UTC", description="IANA zone; report days are days here.")
     week_starts: WeekStart = Field(default="monday", description="First day of a week.")
     working_days: list[Weekday] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+        default_factory=_monday_to_friday,
         description="Days that count for pacing and per-day plans.",
     )
 

@@ -35,9 +35,9 @@ def check_references(config: TeamConfig, raw: RawConfig, registry: Registry) -> 
             )
     for type_id, spec in types.items():
         if spec.script and config.script(spec.script) is None:
-            index = next((i for i, t in enumerate(config.action_types) if t.id == type_id), None)
+            found = next((i for i, t in enumerate(config.action_types) if t.id == type_id), None)
             path: tuple[Any, ...] = (
-                ("action_types", index, "script") if index is not None else ("action_types",)
+                ("action_types", found, "script") if found is not None else ("action_types",)
             )
             raise raw.error(
                 path,

@@ -43,7 +43,9 @@ class TableWriter:
             names = ", ".join(self.columns)
             marks = ", ".join("?" * len(self.columns))
             self._sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
-            self._cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            raw = connection.connection.dbapi_connection
+            assert raw is not None  # a connection in use holds its DBAPI connection
+            self._cursor = raw.cursor()
 
     def add(self, row: tuple[Any, ...]) -> None:
         self.rows.append(row)

@@ -32,7 +32,14 @@ from salesplan.core.dataio.formats import (
     format_amount,
     format_timestamp,
 )
-from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, StepChange
+from salesplan.core.db.models import (
+    Action,
+    Lead,
+    Prospect,
+    ProspectingList,
+    StepChange,
+    table_of,
+)
 from salesplan.core.errors import DataError
 
 FETCH_ROWS = 20_000
@@ -46,7 +53,7 @@ class ExportSummary:
 
 
 def _prospects_query() -> Select[Any]:
-    p, lst, lead = Prospect.__table__, ProspectingList.__table__, Lead.__table__  # type: ignore[attr-defined]
+    p, lst, lead = table_of(Prospect), table_of(ProspectingList), table_of(Lead)
     return (
         select(p.c.key, lst.c.name, p.c.name, p.c.company, p.c.email, p.c.phone, p.c.owner,
                p.c.created_at, lead.c.key)
@@ -57,7 +64,7 @@ def _prospects_query() -> Select[Any]:
 
 
 def _leads_query() -> Select[Any]:
-    lead, p = Lead.__table__, Prospect.__table__  # type: ignore[attr-defined]
+    lead, p = table_of(Lead), table_of(Prospect)
     return (
         select(lead.c.key, lead.c.title, lead.c.pipeline, lead.c.step, lead.c.owner,
                lead.c.amount, lead.c.status, lead.c.created_at, lead.c.closed_at, p.c.key)
@@ -67,7 +74,7 @@ def _leads_query() -> Select[Any]:
 
 
 def _step_changes_query() -> Select[Any]:
-    sc, lead = StepChange.__table__, Lead.__table__  # type: ignore[attr-defined]
+    sc, lead = table_of(StepChange), table_of(Lead)
     return (
         select(lead.c.key, sc.c.at, sc.c.step)
         .join(lead, lead.c.id == sc.c.lead_id)
@@ -76,9 +83,9 @@ def _step_changes_query() -> Select[Any]:
 
 
 def _actions_query() -> Select[Any]:
-    a = Action.__table__  # type: ignore[attr-defined]
-    lead = aliased(Lead.__table__)  # type: ignore[attr-defined]
-    p = aliased(Prospect.__table__)  # type: ignore[attr-defined]
+    a = table_of(Action)
+    lead = aliased(table_of(Lead))
+    p = aliased(table_of(Prospect))
     return (
         select(a.c.key, a.c.at, a.c.member, a.c.action_type, a.c.outcome, lead.c.key, p.c.key,
                a.c.note)

@@ -53,6 +53,7 @@ from salesplan.core.db.models import (
     ProspectingList,
     Reminder,
     StepChange,
+    table_of,
 )
 from salesplan.core.errors import DatabaseError, DataError
 from salesplan.core.events import IdRange, ImportBatch
@@ -66,12 +67,12 @@ DEFER_INDEXES_MIN_ROWS = 50_000
 #: Rough bytes per CSV row (on the low side), to estimate a file's rows from its size.
 ROW_BYTES = 60
 
-PROSPECT_TABLE = Prospect.__table__  # type: ignore[attr-defined]
-LEAD_TABLE = Lead.__table__  # type: ignore[attr-defined]
-LIST_TABLE = ProspectingList.__table__  # type: ignore[attr-defined]
-STEP_TABLE = StepChange.__table__  # type: ignore[attr-defined]
-ACTION_TABLE = Action.__table__  # type: ignore[attr-defined]
-REMINDER_TABLE = Reminder.__table__  # type: ignore[attr-defined]
+PROSPECT_TABLE = table_of(Prospect)
+LEAD_TABLE = table_of(Lead)
+LIST_TABLE = table_of(ProspectingList)
+STEP_TABLE = table_of(StepChange)
+ACTION_TABLE = table_of(Action)
+REMINDER_TABLE = table_of(Reminder)
 
 
 @dataclass
@@ -520,7 +521,7 @@ def import_folder(
     return summary
 
 
-def _locate_duplicate_action(app: AppContext, path: Path) -> DataError:
+def _locate_duplicate_action(app: AppContext, path: Path) -> DataError | DatabaseError:
     """Error path only: find the first actions.csv row whose id is repeated or in the base."""
     source = CsvSource(path, FILES[ACTIONS_FILE])
     seen: dict[str, int] = {}

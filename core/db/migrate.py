@@ -80,7 +80,8 @@ def ensure_schema(engine: Engine, plugins: Mapping[str, PluginSchema] | None = N
                 if current_revision(engine, version_table_of(name)) != heads[name]:
                     _upgrade(engine, schema.migrations, version_table_of(name), schema)
     except SQLAlchemyError as exc:
-        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+        orig = getattr(exc, "orig", None)
+        reason = str(orig) if orig else str(exc)
         raise DatabaseError(
             f"cannot open database {safe_url(url)}: {reason.strip().splitlines()[0]}"
         ) from None

@@ -7,9 +7,10 @@ Rows have an integer primary key for joins and a text ``key``: the data folder's
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Table, UniqueConstraint, text
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, SQLModel
 
 
@@ -173,3 +174,10 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(default="")
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core ``Table`` of a ``table=True`` model: its ``__table__``, which SQLModel's type
+    hints do not declare."""
+    # ``cast``: the mapper of a table model without inheritance maps exactly its one Table.
+    return cast(Table, sa_inspect(model).local_table)

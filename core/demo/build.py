@@ -27,6 +27,7 @@ from salesplan.core.db.models import (
     ProspectingList,
     Reminder,
     StepChange,
+    table_of,
 )
 from salesplan.core.demo.generator import SIZES, DemoData, generate
 from salesplan.core.errors import DataError
@@ -110,16 +111,16 @@ def write_demo(app: AppContext, data: DemoData, meta: dict[str, Any]) -> dict[st
         def as_json(value: Any) -> Any:
             return json.dumps(value) if sqlite and value is not None else value
 
-        deferred = DeferredIndexes(conn, Action.__table__)  # type: ignore[attr-defined]
+        deferred = DeferredIndexes(conn, table_of(Action))
         deferred.drop()
-        lists = TableWriter(conn, ProspectingList.__table__, ("id", "name", "created_at"))  # type: ignore[attr-defined]
+        lists = TableWriter(conn, table_of(ProspectingList), ("id", "name", "created_at"))
         for index, name in enumerate(data.lists):
             created = min((p["created_at"] for p in data.prospects if p["list"] == index),
                           default=0)
             lists.add((index + 1, name, stamp(created)))
         lists.flush()
 
-        prospects = TableWriter(conn, Prospect.__table__, (  # type: ignore[attr-defined]
+        prospects = TableWriter(conn, table_of(Prospect), (
             "id", "key", "list_id", "name", "company", "email", "phone", "owner", "created_at",
         ))
         for index, p in enumerate(data.prospects):
@@ -132,7 +133,7 @@ def write_demo(app: AppContext, data: DemoData, meta: dict[str, Any]) -> dict[st
         lead_id = [0] * len(data.leads)
         for new, old in enumerate(order):
             lead_id[old] = new + 1
-        leads = TableWriter(conn, Lead.__table__, (  # type: ignore[attr-defined]
+        leads = TableWriter(conn, table_of(Lead), (
             "id", "key", "title", "pipeline", "step", "owner", "amount", "status", "created_at",
             "closed_at", "remind_at", "prospect_id", "fields",
         ))
@@ -146,14 +147,14 @@ def write_demo(app: AppContext, data: DemoData, meta: dict[str, Any]) -> dict[st
                        as_json(lead["fields"])))
         leads.flush()
 
-        steps = TableWriter(conn, StepChange.__table__, ("lead_id", "at", "step"))  # type: ignore[attr-defined]
+        steps = TableWriter(conn, table_of(StepChange), ("lead_id", "at", "step"))
         for lead_index, moment, step in sorted(
             data.step_changes, key=lambda s: (lead_id[s[0]], s[1])
         ):
             steps.add((lead_id[lead_index], stamp(moment), step))
         steps.flush()
 
-        actions = TableWriter(conn, Action.__table__, (  # type: ignore[attr-defined]
+        actions = TableWriter(conn, table_of(Action), (
             "id", "key", "at", "member", "action_type", "outcome", "lead_id", "prospect_id",
             "note", "answers",
         ))
@@ -167,7 +168,7 @@ def write_demo(app: AppContext, data: DemoData, meta: dict[str, Any]) -> dict[st
         actions.flush()
         deferred.restore()
 
-        reminders = TableWriter(conn, Reminder.__table__, (  # type: ignore[attr-defined]
+        reminders = TableWriter(conn, table_of(Reminder), (
             "action_type", "member", "lead_id", "prospect_id", "due_at", "note", "source",
             "created_at", "done",
         ))
@@ -179,7 +180,7 @@ def write_demo(app: AppContext, data: DemoData, meta: dict[str, Any]) -> dict[st
                            stamp(created), False))
         reminders.flush()
 
-        conn.execute(Meta.__table__.insert().values(key=META_KEY, value=json.dumps(meta)))  # type: ignore[attr-defined]
+        conn.execute(table_of(Meta).insert().values(key=META_KEY, value=json.dumps(meta)))
     return {
         "prospects": prospects.written, "leads": leads.written, "step_changes": steps.written,
         "actions": actions.written, "reminders": reminders.written,

@@ -44,8 +44,6 @@ from salesplan.core.reports.tables import activity_rollup, rollup_stale
 from salesplan.core.reports.touch_sets import link_months, month_start, next_month
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
     from salesplan.core.app import AppContext
     from salesplan.core.reports.sql import Executor
 
@@ -135,7 +133,7 @@ def mark_stale(db: Executor, name: str, month: date) -> None:
 
 
 def fold_logged_action(
-    connection: Connection, app: AppContext, *, action_id: int, at: datetime,
+    connection: Executor, app: AppContext, *, action_id: int, at: datetime,
     lead_id: int | None, prospect_id: int | None,
 ) -> list[str]:
     """Fold one freshly inserted action into every rollup, in the caller's transaction.
@@ -327,13 +325,13 @@ def miscounted_months(db: Executor, app: AppContext, start: date, end: date) -> 
     raw_bounds = [(month, *day_range_utc(first, last, app.tz)) for month, first, last in parts]
     raw_month = _month_case(actions.c.at, raw_bounds).label("month")
     lo, hi = raw_bounds[0][1], raw_bounds[-1][2]
-    raw = dict(db.execute(
+    raw: dict[date, int] = dict(db.execute(
         select(raw_month, func.count()).where(actions.c.at >= lo, actions.c.at < hi)
         .group_by(raw_month)).all())
     day_bounds = [(month, first, last + timedelta(days=1)) for month, first, last in parts]
     roll = activity_rollup.c
     rolled_month = _month_case(roll.day, day_bounds).label("month")
-    rolled = dict(db.execute(
+    rolled: dict[date, int | None] = dict(db.execute(
         select(rolled_month, func.sum(roll.actions)).where(roll.day >= start, roll.day <= end)
         .group_by(rolled_month)).all())
     return {

@@ -32,7 +32,7 @@ from salesplan.core.calendar import day_range_utc
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from sqlalchemy import Select, Table
+    from sqlalchemy import CompoundSelect, Select, Table
 
     from salesplan.core.reports.sql import Executor
 
@@ -73,7 +73,7 @@ class TouchSet:
 
 def count_distinct(
     db: Executor, tz: ZoneInfo, usable: bool, start: date, end: date, *,
-    touch: TouchSet, raw: RawPart, groups: Select[Any],
+    touch: TouchSet, raw: RawPart, groups: Select[Any] | CompoundSelect[Any],
 ) -> dict[tuple[Any, ...], int]:
     """``{group values: distinct keys}`` acted on in the inclusive local days
     ``[start, end]`` (groups with none are left out).
@@ -112,12 +112,12 @@ def count_distinct(
     return counts
 
 
-def literal_groups(name: str, values: list[Any]) -> Select[Any]:
+def literal_groups(name: str, values: list[Any]) -> Select[Any] | CompoundSelect[Any]:
     """A one-column ``groups`` select over given values (e.g. the configured members)."""
     parts = [select(literal(value).label(name)) for value in values]
     if not parts:
         return select(literal(None).label(name)).where(literal(False))
-    return parts[0] if len(parts) == 1 else union_all(*parts)  # type: ignore[return-value]
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def _count_raw(

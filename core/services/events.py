@@ -48,6 +48,7 @@ def fire(session: Session, app: AppContext, hook: str, **kwargs: Any) -> None:
     arguments = {"connection": connection, "app": app, **kwargs}
     for plugin, function, argnames in implementations:
         savepoint = session.begin_nested()
+        session.connection()  # emit the SAVEPOINT now: hooks write through the raw connection
         try:
             function(**{name: arguments[name] for name in argnames})
             session.flush()

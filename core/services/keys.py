@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import TypeVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from salesplan.core.db.models import Action, Lead, Prospect
 from salesplan.core.errors import NotFoundError
@@ -22,7 +22,7 @@ PREFIXES: dict[type[SQLModel], str] = {Lead: "L", Prospect: "P", Action: "A"}
 
 def _taken(session: Session, model: type[Keyed], key: str, row_id: int) -> bool:
     found = session.exec(
-        select(model.id).where(model.key == key, model.id != row_id)  # type: ignore[arg-type]
+        select(col(model.id)).where(col(model.key) == key, col(model.id) != row_id)
     ).first()
     return found is not None
 
@@ -48,7 +48,7 @@ def get_by_key(session: Session, model: type[Keyed], ref: str | int, what: str) 
     """The ``model`` row whose key is ``ref`` (or, failing that, whose integer id it is);
     ``NotFoundError("unknown <what> 'ref'")`` otherwise."""
     text = str(ref).strip()
-    row = session.exec(select(model).where(model.key == text)).first()  # type: ignore[arg-type]
+    row = session.exec(select(model).where(col(model.key) == text)).first()
     if row is None and text.isdigit():
         row = session.get(model, int(text))
     if row is None:

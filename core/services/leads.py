@@ -77,6 +77,7 @@ def create_lead(
         fields=dict(prospect.fields) if prospect is not None and prospect.fields else None,
     )
     insert_with_key(session, lead)
+    assert lead.id is not None  # flushed by insert_with_key
     session.add(StepChange(lead_id=lead.id, at=created_at, step=step))
     session.flush()
     return lead
@@ -106,6 +107,7 @@ def move_lead(
             f"lead {lead.key!r} cannot move to {step!r} at {moved_at.isoformat()}: it entered "
             f"{last.step!r} later, at {last.at.isoformat()}"
         )
+    assert lead.id is not None  # a stored lead
     change = StepChange(lead_id=lead.id, at=moved_at, step=step)
     lead.step = step
     session.add(lead)

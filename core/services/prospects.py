@@ -73,9 +73,10 @@ def add_prospect(
         check_member(app, owner, "owner")
     created_at = resolve_at(app, at)
     prospecting_list = ensure_list(session, app, name=list_name, at=at)
+    assert prospecting_list.id is not None  # found, or flushed by ensure_list
     prospect = Prospect(
         key="",
-        list_id=prospecting_list.id,  # type: ignore[arg-type]
+        list_id=prospecting_list.id,
         name=name,
         company=company.strip(),
         email=email.strip(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sqlmodel import Session, col, select
 
@@ -42,12 +42,18 @@ def reminder_targets(session: Session, reminders: Iterable[Reminder]) -> dict[in
     prospects: dict[int, str] = {}
     if lead_ids:
         query = select(Lead.id, Lead.key, Lead.title).where(col(Lead.id).in_(lead_ids))
-        leads = {i: f"lead {key} {title}" for i, key, title in session.exec(query).all()}
+        # ``cast``: the primary key of a fetched row is never NULL.
+        leads = {
+            cast(int, i): f"lead {key} {title}" for i, key, title in session.exec(query).all()
+        }
     if prospect_ids:
         query_p = select(Prospect.id, Prospect.key, Prospect.name).where(
             col(Prospect.id).in_(prospect_ids)
         )
-        prospects = {i: f"prospect {key} {name}" for i, key, name in session.exec(query_p).all()}
+        prospects = {
+            cast(int, i): f"prospect {key} {name}"  # a fetched primary key is never NULL
+            for i, key, name in session.exec(query_p).all()
+        }
     labels: dict[int, str] = {}
     for reminder in rows:
         assert reminder.id is not None

@@ -34,6 +34,7 @@ from sqlalchemy import ColumnElement, case, func, literal, select
 
 from salesplan.core.calendar import (
     Period,
+    PeriodKind,
     count_working_days,
     day_range_utc,
     is_working_day,
@@ -48,10 +49,10 @@ from salesplan.plugins.company_report.periods import GROUPINGS
 from salesplan.plugins.objectives.config import Objective, configured_objectives
 
 
-def report_periods(request: ReportRequest, by: str) -> list[Period]:
+def report_periods(request: ReportRequest, by: PeriodKind) -> list[Period]:
     """The periods of ``by`` touching the range, each clipped to it."""
     week_starts = request.app.config.team.week_starts
-    touching = periods_touching(by, request.start, request.end, week_starts)  # type: ignore[arg-type]
+    touching = periods_touching(by, request.start, request.end, week_starts)
     return [period.clip(request.start, request.end) for period in touching]
 
 

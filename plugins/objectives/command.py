@@ -17,6 +17,7 @@ from salesplan.core.formatting import number
 from salesplan.core.render import FORMATS
 
 if TYPE_CHECKING:  # rich and the SQL load only when the command runs
+    from rich.console import JustifyMethod
     from rich.table import Table
 
     from salesplan.core.context import AppContext
@@ -37,7 +38,7 @@ def progress_table(progress: list[ObjectiveProgress], day: date) -> Table:
     table = Table(title=f"Objectives on {day.isoformat()}", title_justify="left")
     for label in ("Who", "Metric", "Per", "Period", "Target", "Actual", "Expected", "Status",
                   "Pace"):
-        justify = "right" if label in ("Target", "Actual", "Expected") else "left"
+        justify: JustifyMethod = "right" if label in ("Target", "Actual", "Expected") else "left"
         table.add_column(label, justify=justify)
     for row in progress:
         metric = row.metric + (f" ({row.pipeline})" if row.pipeline else "")

@@ -26,7 +26,7 @@ lead created in the range. ``pipeline`` keeps leads of that pipeline and actions
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -229,7 +229,7 @@ class Pacing:
 
 def pace(
     target: float, actual: float, period: Period, day: date,
-    working_days: list[str] | tuple[str, ...],
+    working_days: Sequence[str],
 ) -> Pacing:
     """Expected-by-now, status, remaining and needed-per-day for ``actual`` on ``day``."""
     total_days = count_working_days(period.start, period.end, working_days)

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from salesplan.core.calendar import PERIOD_KINDS, parse_day, period_containing, today
+from salesplan.core.calendar import (
+    PERIOD_KINDS,
+    PeriodKind,
+    parse_day,
+    period_containing,
+    today,
+)
 from salesplan.core.cli.context import parse_option, pass_app
 from salesplan.core.errors import DataError
 
@@ -178,7 +184,7 @@ def confirm_and_write(app: AppContext, plan: Plan, console: Console, yes: bool,
 def plan_command(
     app: AppContext,
     revenue: str,
-    period_kind: str,
+    period_kind: PeriodKind,  # one of click.Choice(PERIOD_KINDS)
     start_text: str | None,
     measured: tuple[str, str] | None,
     member: str | None,
@@ -204,7 +210,7 @@ def plan_command(
         raise DataError("--member needs --measured FROM TO")
     target = parse_option("--revenue", exact, revenue)
     day: date = parse_option("--start", parse_day, start_text) if start_text else today(app.tz)
-    period = period_containing(period_kind, day, app.config.team.week_starts)  # type: ignore[arg-type]
+    period = period_containing(period_kind, day, app.config.team.week_starts)
     configured = configured_ratios(funnel_settings(app))
     measured_funnel: MeasuredFunnel | None = None
     if measured:

@@ -23,7 +23,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from salesplan.core.calendar import day_range_utc
 from salesplan.core.db.models import Action, Lead, Prospect
@@ -70,29 +70,29 @@ def measure_funnel(
         check_member(app, member)
     low, high = day_range_utc(start, end, app.tz)
 
-    won_query = select(func.count(Lead.id), func.coalesce(func.sum(Lead.amount), 0.0)).where(
-        Lead.status == "won", Lead.closed_at >= low, Lead.closed_at < high  # type: ignore[operator]
-    )
-    created_query = select(func.count(Lead.id)).where(
-        Lead.created_at >= low, Lead.created_at < high
+    won_query = select(
+        func.count(col(Lead.id)), func.coalesce(func.sum(Lead.amount), 0.0)
+    ).where(col(Lead.status) == "won", col(Lead.closed_at) >= low, col(Lead.closed_at) < high)
+    created_query = select(func.count(col(Lead.id))).where(
+        col(Lead.created_at) >= low, col(Lead.created_at) < high
     )
     worked_query = select(func.count(func.distinct(Action.prospect_id))).where(
-        Action.prospect_id.is_not(None), Action.at >= low, Action.at < high  # type: ignore[union-attr]
+        col(Action.prospect_id).is_not(None), col(Action.at) >= low, col(Action.at) < high
     )
     leads_worked_query = select(func.count(func.distinct(Action.lead_id))).where(
-        Action.lead_id.is_not(None), Action.at >= low, Action.at < high  # type: ignore[union-attr]
+        col(Action.lead_id).is_not(None), col(Action.at) >= low, col(Action.at) < high
     )
     converted_query = (
-        select(func.count(Prospect.id))
-        .join(Lead, Lead.prospect_id == Prospect.id)
-        .where(Lead.created_at >= low, Lead.created_at < high)
+        select(func.count(col(Prospect.id)))
+        .join(Lead, col(Lead.prospect_id) == Prospect.id)
+        .where(col(Lead.created_at) >= low, col(Lead.created_at) < high)
     )
     if member is not None:
-        won_query = won_query.where(Lead.owner == member)
-        created_query = created_query.where(Lead.owner == member)
-        worked_query = worked_query.where(Action.member == member)
-        leads_worked_query = leads_worked_query.where(Action.member == member)
-        converted_query = converted_query.where(Prospect.owner == member)
+        won_query = won_query.where(col(Lead.owner) == member)
+        created_query = created_query.where(col(Lead.owner) == member)
+        worked_query = worked_query.where(col(Action.member) == member)
+        leads_worked_query = leads_worked_query.where(col(Action.member) == member)
+        converted_query = converted_query.where(col(Prospect.owner) == member)
     won_count, won_amount = session.exec(won_query).one()
     created = int(session.exec(created_query).one())
     worked = int(session.exec(worked_query).one())

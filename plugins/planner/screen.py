@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
-from salesplan.core.calendar import PERIOD_KINDS, period_containing
+from salesplan.core.calendar import PERIOD_KINDS, check_kind, period_containing
 from salesplan.core.errors import SalesplanError
 from salesplan.plugins.objectives.config import Objective, configured_objectives
 from salesplan.plugins.planner.funnel import (
@@ -189,7 +189,7 @@ class PlannerScreen(SalesplanScreen):
         try:
             revenue = exact(self.query_one("#plan-revenue", Input).value or "0")
             kind = str(self.query_one("#plan-period", Select).value)
-            period = period_containing(kind, self.sp.today,  # type: ignore[arg-type]
+            period = period_containing(check_kind(kind), self.sp.today,
                                        self.ctx.config.team.week_starts)
             plan = build_plan(self.ctx.config, revenue, self.read_ratios(), period)
         except SalesplanError as exc:

@@ -63,7 +63,7 @@ def run_prospecting(request: ReportRequest) -> ReportResult:
     lists = session.execute(
         select(prospecting_lists.c.id, prospecting_lists.c.name).order_by(prospecting_lists.c.name)
     ).all()
-    list_sizes = dict(session.execute(
+    list_sizes: dict[int, int] = dict(session.execute(
         select(prospects.c.list_id, func.count()).group_by(prospects.c.list_id)
     ).all())
     usable = rollup_view(session, app, [ROLLUP_NAME], request.start, request.end)

@@ -77,8 +77,11 @@ def fold_prospecting(db: Executor, scope: FoldScope) -> None:
     rows: list[dict[str, Any]] = []
     for on_lead, query in ((False, _on_prospects), (True, _on_converted_leads)):
         base = query(scope.lo, scope.hi, *scope.actions)
-        columns = list(base.selected_columns)
-        grouped = base.with_only_columns(day, *columns, func.count()).group_by(day, *columns)
+        # Three named columns (not ``*selected_columns``) keep the row type at five columns.
+        list_column, member_column, type_column = base.selected_columns
+        grouped = base.with_only_columns(
+            day, list_column, member_column, type_column, func.count()
+        ).group_by(day, list_column, member_column, type_column)
         for local, list_id, member, type_id, count in db.execute(grouped):
             rows.append({"day": local, "list_id": list_id, "member": member,
                          "action_type": type_id, "on_lead": on_lead, "actions": int(count)})

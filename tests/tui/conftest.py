@@ -4,7 +4,6 @@ that waits until the app's workers are done (the screens load data in thread wor
 from __future__ import annotations
 
 import asyncio
-import inspect
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -19,15 +18,6 @@ from tests.tui.snapshot_app import build_team, make_app
 
 S = TypeVar("S", bound=Screen[None])
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run ``async def`` tests (pilot tests) in a fresh event loop; no async plugin needed."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-    return True
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label
 
 from salesplan.core.action_types import ActionTypeSpec
 from salesplan.core.errors import ConfigError
+from salesplan.tui.shell import cockpit
 
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -91,7 +92,7 @@ class ActionTypeForm(ModalScreen[dict[str, Any] | None]):
         try:
             values = self.collect()
         except ConfigError as exc:
-            self.app.show_error(exc, "Invalid action type")  # type: ignore[attr-defined]
+            cockpit(self.app).show_error(exc, "Invalid action type")
             return
         self.dismiss(values)
 

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Select
 
 from salesplan.core.config.models import TeamConfig
 from salesplan.core.errors import DataError
+from salesplan.tui.shell import cockpit
 
 
 @dataclass
@@ -93,7 +94,7 @@ class ConvertModal(ModalScreen[ConvertRequest | None]):
         try:
             amount = float(text)
         except ValueError:
-            self.app.show_error(DataError(f"amount: not a number: {text!r}"))  # type: ignore[attr-defined]
+            cockpit(self.app).show_error(DataError(f"amount: not a number: {text!r}"))
             return
         self.dismiss(
             ConvertRequest(

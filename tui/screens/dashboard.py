@@ -39,7 +39,7 @@ class DashboardScreen(SalesplanScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.day = None
+        self.day: date | None = None
         self.data: DashboardData | None = None
         self.panels: dict[str, PanelContent] = {}
 

@@ -76,7 +76,9 @@ class LeadFileScreen(Screen[None]):
                 yield Static("", id="lead-fields")
             with Vertical(id="lead-steps-box", classes="box") as box:
                 box.border_title = "Step history"
-                steps = DataTable(id="lead-steps", cursor_type="none", show_cursor=False)
+                steps: DataTable[Any] = DataTable(
+                    id="lead-steps", cursor_type="none", show_cursor=False
+                )
                 steps.can_focus = False
                 yield steps
         yield Static("", id="lead-effects")

@@ -189,7 +189,7 @@ class PipelineScreen(SalesplanScreen):
         card = self._selected()
         if card is None:
             return
-        choices = [(s, s) for s in LEAD_STATUSES]
+        choices: list[tuple[str, str]] = [(s, s) for s in LEAD_STATUSES]
 
         def chosen(status: str | None) -> None:
             if status:

@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import Mount
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
@@ -43,10 +45,9 @@ def option_widget(option: ReportOption, app: Any) -> Input | Select[str]:
                       allow_blank=not option.required,
                       prompt=option.name.replace("_", " "))
     value = "" if option.default is None else str(option.default)
-    kind = "integer" if option.kind == "int" else "text"
     placeholder = "YYYY-MM-DD" if option.kind == "date" else option.name.replace("_", " ")
-    return Input(value, type=kind, id=widget_id, placeholder=placeholder,
-                 tooltip=option.help or None)
+    return Input(value, type="integer" if option.kind == "int" else "text", id=widget_id,
+                 placeholder=placeholder, tooltip=option.help or None)
 
 
 class ReportsScreen(SalesplanScreen):
@@ -115,7 +116,10 @@ class ReportsScreen(SalesplanScreen):
     def spec(self) -> ReportSpec | None:
         return self.ctx.registry.reports.get(self.report or "")
 
-    async def on_mount(self) -> None:
+    @on(Mount)
+    async def _mounted(self) -> None:
+        # A Mount handler of its own (not an ``on_mount`` override, which must not be a
+        # coroutine): Textual runs it, then the base screen's ``on_mount``, as before.
         await self._show_options()
 
     def on_context_changed(self) -> None:

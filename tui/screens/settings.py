@@ -11,6 +11,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Label, TabbedContent, TabPane
 
 from salesplan.core.errors import SalesplanError
@@ -121,7 +122,7 @@ class SettingsScreen(SalesplanScreen):
         table = self.query_one(f"#{table_id}", DataTable)
         if table.row_count == 0 or table.cursor_row < 0:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return str(key) if key is not None else None
 
     # -- saving -----------------------------------------------------------------------------

@@ -21,10 +21,12 @@ class ReportChart(PlotextPlot):
             plt.bar(bars[0].x, bars[0].y, label=bars[0].name)
         elif len(bars) > 1:
             labels = bars[0].x
+            # textual-plotext's stub names the keyword ``label``; plotext's multiple_bar takes
+            # ``labels`` (one per series).
             plt.multiple_bar(labels, [_aligned(s, labels) for s in bars],
-                             labels=[s.name for s in bars])
+                             labels=[s.name for s in bars])  # type: ignore[call-arg]
         for line in lines:
-            positions = list(range(1, len(line.x) + 1))
+            positions: list[float] = list(range(1, len(line.x) + 1))
             plt.plot(positions, line.y, label=line.name, marker="braille")
             plt.xticks(positions, line.x)
         self.refresh()

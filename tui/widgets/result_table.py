@@ -26,11 +26,11 @@ class ResultTable(DataTable[Text]):
     ) -> None:
         self.result = result
         columns = list(result.columns) or [
-            Column(key=key, label=key) for key in (result.rows[0] if result.rows else {})
+            Column(key=key, label=key) for key in (result.flat_rows[0] if result.flat_rows else {})
         ]
         rows: list[list[str | Text]] = [
             [format_cell(row.get(c.key), c, action_types) for c in columns]
-            for row in result.rows
+            for row in result.flat_rows
         ]
         keys: list[str | None] = [str(index) for index in range(len(rows))]
         if result.totals is not None and columns:
@@ -45,7 +45,7 @@ class ResultTable(DataTable[Text]):
                     cell.stylize("bold")
             rows.append(cells)
             keys.append("totals")
-        if not result.rows and columns:
+        if not result.flat_rows and columns:
             rows.append([Text("no rows", style="dim"), *[Text("")] * (len(columns) - 1)])
             keys.append(None)
         fill_table(self, [Text(c.label, style="bold") for c in columns], rows, keys)

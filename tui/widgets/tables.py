@@ -8,6 +8,7 @@ its width makes the first render the right one (and the snapshots stable).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -27,7 +28,7 @@ def _one_line(cell: object) -> bool:
 
 
 def fill_table(
-    table: DataTable,  # type: ignore[type-arg]
+    table: DataTable[Any],
     columns: Sequence[Cell],
     rows: Sequence[Sequence[Cell]],
     keys: Sequence[str | None] | None = None,

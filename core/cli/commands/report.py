@@ -26,6 +26,7 @@ from salesplan.core.reporting import (
 
 if TYPE_CHECKING:
     from salesplan.core.app import AppContext
+    from salesplan.core.render import OutputFormat
 
 FORMATS = ("table", "json", "csv")
 
@@ -88,7 +89,7 @@ def _build_command(spec: ReportSpec, app: AppContext) -> click.Command:
             required=option.required, default=None, help=_option_help(option, app),
         ))
 
-    def callback(start: date | None, end: date | None, output_format: str,
+    def callback(start: date | None, end: date | None, output_format: OutputFormat,
                  **values: Any) -> None:
         options = {o.name: values[f"opt_{o.name}"] for o in spec.options}
         for option in spec.options:
@@ -104,7 +105,7 @@ def _build_command(spec: ReportSpec, app: AppContext) -> click.Command:
 
 
 def run_report(app: AppContext, spec: ReportSpec, start: date | None, end: date | None,
-               output_format: str, options: dict[str, Any]) -> None:
+               output_format: OutputFormat, options: dict[str, Any]) -> None:
     """Run the report through the kernel's runner and print it."""
     from salesplan.core.calendar import today
     from salesplan.core.reports.runner import execute_report, prepare_report, report_range

@@ -341,7 +341,7 @@ def lead_list(
     day = today(app.tz)
     _start, due_before = day_range_utc(day, day, app.tz)
     # A standby lead whose reminder date has come counts as todo (SPEC §4): filter in SQL.
-    standby_due = and_(Lead.status == "standby", col(Lead.remind_at) < due_before)
+    standby_due = and_(col(Lead.status) == "standby", col(Lead.remind_at) < due_before)
     with app.session() as session:
         query = select(Lead)
         if pipeline is not None:
@@ -349,7 +349,7 @@ def lead_list(
         if owner is not None:
             query = query.where(Lead.owner == owner)
         if status == "todo":
-            query = query.where(or_(Lead.status == "todo", standby_due))
+            query = query.where(or_(col(Lead.status) == "todo", standby_due))
         elif status == "standby":
             query = query.where(
                 Lead.status == "standby",

@@ -1,4 +1,3 @@
-"""The planner screen's pilot tests use the terminal UI's test team, fixtures and async
-runner."""
+"""The planner screen's pilot tests use the terminal UI's test team and fixtures."""
 
-from tests.tui.conftest import pytest_pyfunc_call, team, team_template, tui  # noqa: F401
+from tests.tui.conftest import team, team_template, tui  # noqa: F401

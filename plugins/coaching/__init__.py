@@ -1,0 +1,62 @@
+"""Coaching: where each rep loses deals ("les points bloquants de certains profils").
+
+The ``coaching`` report (``query``): per member and step of a pipeline, pass rates and the
+median days in a step beside the team's and the best performer's, each member's blocking step
+and the deals it costs; the terminal UI's coaching screen (``screen``, key ``c``): a member ×
+step grid coloured by the gap to the team, and one member's funnel against the best
+performer's. Only this module loads with the plugin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from salesplan.core.manifest import PluginManifest
+from salesplan.core.markers import hookimpl
+from salesplan.core.reporting import ReportOption, ReportRequest, ReportResult, ReportSpec
+from salesplan.core.screens import ScreenSpec
+
+MANIFEST = PluginManifest(
+    name="coaching",
+    version="0.1.0",
+    summary="Coaching report and screen: each rep's blocking step against the team and the "
+    "best performer.",
+)
+
+
+def run(request: ReportRequest) -> ReportResult:
+    from salesplan.plugins.coaching.query import run_coaching
+
+    return run_coaching(request)
+
+
+COACHING_REPORT = ReportSpec(
+    name="coaching",
+    title="Coaching",
+    run=run,
+    summary="Per member and step of a pipeline: pass rates and days in step against the team, "
+    "and where each member loses deals.",
+    options=(
+        ReportOption(name="pipeline", kind="pipeline", required=True,
+                     help="Pipeline id of the cohort."),
+        ReportOption(name="min_cohort", kind="int", default=10,
+                     help="Leads a member must have created to be the best performer."),
+    ),
+)
+
+
+@hookimpl
+def salesplan_reports() -> list[ReportSpec]:
+    return [COACHING_REPORT]
+
+
+def _screen(app: Any) -> Any:
+    from salesplan.plugins.coaching.screen import CoachingScreen
+
+    return CoachingScreen()
+
+
+@hookimpl
+def salesplan_tui_screens() -> list[ScreenSpec]:
+    return [ScreenSpec(name="coaching", title="Coaching", factory=_screen, key="c",
+                       description="Where each rep loses deals (c)")]
