@@ -65,7 +65,8 @@ def check_kind(kind: str) -> PeriodKind:
     return kind
 
 
-def _week_start_index(week_starts: str) -> int:
+def week_start_index(week_starts: str) -> int:
+    """The weekday (0 = Monday) a week starts on."""
     try:
         return WEEK_START_INDEX[week_starts]
     except KeyError:
@@ -100,7 +101,7 @@ def period_containing(kind: PeriodKind, day: date, week_starts: str = "monday") 
     if kind == "day":
         return Period(day, day, kind, day.isoformat())
     if kind == "week":
-        offset = (day.weekday() - _week_start_index(week_starts)) % 7
+        offset = (day.weekday() - week_start_index(week_starts)) % 7
         start = day - timedelta(days=offset)
         end = start + timedelta(days=6)
         iso = (start + timedelta(days=3)).isocalendar()

@@ -9,6 +9,7 @@ performer's. Only this module loads with the plugin.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from salesplan.core.manifest import PluginManifest
@@ -60,3 +61,11 @@ def _screen(app: Any) -> Any:
 def salesplan_tui_screens() -> list[ScreenSpec]:
     return [ScreenSpec(name="coaching", title="Coaching", factory=_screen, key="c",
                        description="Where each rep loses deals (c)")]
+
+
+@hookimpl(optionalhook=True)
+def salesplan_digest_sections(app: Any, day: date) -> list[Any]:
+    """On the week's first digest, where each member loses deals (``digest``)."""
+    from salesplan.plugins.coaching.digest import where_we_lose
+
+    return where_we_lose(app, day)

@@ -4,7 +4,9 @@
 objectives progress and due reminders (``build``), renders it as text and HTML (``render``),
 and delivers it exactly once per (date, recipient) (``send``) through a notifier: the ``smtp``
 notifier this plugin provides (``settings``, ``smtp``), or any other one named by ``via``
-(e.g. ``file`` from the file_notifier plugin). Only this module loads with the plugin.
+(e.g. ``file`` from the file_notifier plugin). Other plugins add sections through the hook
+``salesplan_digest_sections`` (``hookspecs``, ``sections``). Only this module (and the hook
+specification) loads with the plugin.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from pydantic import BaseModel
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.notify import NotifierSpec
+from salesplan.plugins.email_digest import hookspecs
+
+HOOKSPECS = hookspecs
+"""``salesplan_digest_sections``: other plugins add lines to the digest."""
 
 if TYPE_CHECKING:
     import click

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from salesplan.core.calendar import is_working_day, to_local
-from salesplan.core.errors import PluginError
+from salesplan.core.errors import PluginError, SalesplanError
+from salesplan.plugins.email_digest.sections import DigestSection
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from salesplan.plugins.objectives.progress import ObjectiveProgress
 
 TEAM = "team"
+SECTIONS_HOOK = "salesplan_digest_sections"
 
 
 class OutcomeCount(BaseModel):
@@ -131,6 +133,9 @@ class Digest(BaseModel):
     behind: list[ObjectiveLine] = Field(default_factory=list)
     week_period: str = ""
     reminders: list[ReminderLine] = Field(default_factory=list)
+    sections: list[DigestSection] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+    """Sections that could not be built (their plugin named): said on the command line."""
     personal_for: str | None = None
 
 
@@ -321,7 +326,27 @@ def build_digest(session: Session, app: AppContext, day: date) -> Digest:
         behind=behind,
         week_period=week_period,
         reminders=_reminder_lines(session, app, today),
+        **_plugin_sections(app, day),
     )
+
+
+def _plugin_sections(app: AppContext, day: date) -> dict[str, Any]:
+    """Every active plugin's ``salesplan_digest_sections`` for ``day``, each contained: one
+    that raises or returns something else is left out and named in ``problems``."""
+    sections: list[DigestSection] = []
+    problems: list[str] = []
+    for plugin, function, argnames in app.plugins.implementations(SECTIONS_HOOK):
+        arguments = {"app": app, "day": day}
+        try:
+            returned = function(**{name: arguments[name] for name in argnames})
+            found = [DigestSection.model_validate(item) for item in returned or []]
+        except Exception as exc:  # a plugin's bug never stops the digest
+            detail = exc.message if isinstance(exc, SalesplanError) else (
+                f"{type(exc).__name__}: {exc}")
+            problems.append(f"plugin {plugin!r} failed in {SECTIONS_HOOK}: {detail}")
+            continue
+        sections += [section.model_copy(update={"plugin": plugin}) for section in found]
+    return {"sections": sections, "problems": problems}
 
 
 def personal_digest(digest: Digest, member_id: str) -> Digest:
@@ -343,6 +368,10 @@ def personal_digest(digest: Digest, member_id: str) -> Digest:
             "totals": totals,
             "behind": [b for b in digest.behind if b.who == member_id],
             "reminders": [r for r in digest.reminders if r.member == member_id],
+            "sections": [
+                section.model_copy(update={"lines": section.members[member_id]})
+                for section in digest.sections if section.members.get(member_id)
+            ],
             "personal_for": member_id,
         }
     )

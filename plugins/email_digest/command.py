@@ -45,7 +45,10 @@ def digest_command(app: AppContext, day: str | None, send: bool, force: bool) ->
     when = _day(app, day)
     if not send:
         settings = digest_settings(app)
-        messages = plan_messages(app, build(app, when), settings)
+        digest = build(app, when)
+        for problem in digest.problems:
+            click.echo(f"warning: {problem}", err=True)
+        messages = plan_messages(app, digest, settings)
         for index, message in enumerate(messages):
             if index:
                 click.echo("")

@@ -183,6 +183,8 @@ def render_text(digest: Digest, member_name: str | None = None) -> str:
         lines += [_reminder_text(r) for r in digest.reminders]
     else:
         lines.append("  Nothing due.")
+    for section in digest.sections:
+        lines += ["", section.title, *(f"  {line}" for line in section.lines)]
     return "\n".join(lines) + "\n"
 
 
@@ -382,6 +384,11 @@ def render_html(digest: Digest, member_name: str | None = None) -> str:
     body.append(_behind_html(digest))
     body.append(f'<h2 style="{_H2}">Due today, {escape(long_day(digest.today))}</h2>')
     body.append(_reminders_html(digest))
+    for section in digest.sections:
+        body.append(f'<h2 style="{_H2}">{escape(section.title)}</h2>')
+        items = "".join(f'<li style="{_FONT}font-size:14px;color:#2c3e50;">{escape(line)}</li>'
+                        for line in section.lines)
+        body.append(f'<ul style="margin:0;padding-left:20px;">{items}</ul>')
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
         f"<title>{title}</title></head>"

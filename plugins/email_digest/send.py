@@ -222,8 +222,10 @@ def send_digest(app: AppContext, day: date, *, force: bool = False) -> DigestRun
     ``force``). Raises ``DeliveryError`` after trying every message if any failed."""
     settings = digest_settings(app)
     spec, notifier_settings = resolve_notifier(app, settings)
-    messages = plan_messages(app, build(app, day), settings)
+    digest = build(app, day)
+    messages = plan_messages(app, digest, settings)
     run = DigestRun(day=day, messages=messages)
+    run.lines += [f"warning: {problem}" for problem in digest.problems]
     if not any(m.recipients for m in messages):
         raise app.raw.error(
             ("notifiers", "email_digest", "to"),

@@ -99,6 +99,8 @@ def print_plan(console: Console, plan: Plan, choices: list[Choice],
     console.print(ratios_table(choices, measured is not None))
     if measured is not None:
         scope = f"member {measured.member}" if measured.member else "the team"
+        if measured.best:
+            scope += f", the best performer: the plan if everyone converted like {measured.member}"
         console.print(f"Measured over {measured.start} → {measured.end} for {scope}.")
         for choice in choices:
             if choice.source.startswith("configured ("):
@@ -112,6 +114,28 @@ def print_plan(console: Console, plan: Plan, choices: list[Choice],
     console.print(members_table(plan))
     for note in plan.notes:
         console.print(f"[yellow]{note}[/]")
+
+
+def best_performer(app: AppContext, first: date, last: date, pipeline: str | None) -> str:
+    """The coaching report's best performer over ``[first, last]`` (its cohort's pipeline:
+    ``pipeline`` or the first configured one); a ``DataError`` when there is none."""
+    from salesplan.core.reports.runner import run_report
+
+    if "coaching" not in app.registry.reports:
+        raise DataError("--best needs the coaching report: enable plugin coaching")
+    if pipeline is None:
+        if not app.config.pipelines:
+            raise DataError("--best needs a pipeline, and the config has none")
+        pipeline = app.config.pipelines[0].id
+    result = run_report(app, "coaching", first, last, {"pipeline": pipeline})
+    best = result.extra.get("best")
+    if not isinstance(best, str):
+        minimum = result.options.get("min_cohort")
+        raise DataError(
+            f"--best: no best performer in pipeline {pipeline!r} over {first} → {last} "
+            f"(nobody created {minimum} leads or more of its cohort)"
+        )
+    return best
 
 
 def plan_csv(plan: Plan) -> str:
@@ -176,6 +200,11 @@ def confirm_and_write(app: AppContext, plan: Plan, console: Console, yes: bool,
 @click.option("--measured", nargs=2, metavar="FROM TO",
               help="Derive the ratios from history over these days (inclusive).")
 @click.option("--member", metavar="ID", help="With --measured: measure this member only.")
+@click.option("--best", is_flag=True,
+              help="With --measured: measure the best performer of the coaching report over "
+              "that range (plugin coaching), as if everyone converted like them.")
+@click.option("--pipeline", "best_pipeline", metavar="ID",
+              help="With --best: the coaching cohort's pipeline (default: the first one).")
 @click.option("--format", "output_format", type=click.Choice(("table", "json", "csv")),
               default="table", show_default=True)
 @click.option("--write", is_flag=True, help="Store the plan as [[objectives]] in the config.")
@@ -188,6 +217,8 @@ def plan_command(
     start_text: str | None,
     measured: tuple[str, str] | None,
     member: str | None,
+    best: bool,
+    best_pipeline: str | None,
     output_format: str,
     write: bool,
     yes: bool,
@@ -208,6 +239,12 @@ def plan_command(
 
     if member is not None and not measured:
         raise DataError("--member needs --measured FROM TO")
+    if best and not measured:
+        raise DataError("--best needs --measured FROM TO")
+    if best and member is not None:
+        raise DataError("--best chooses the member: give --best or --member, not both")
+    if best_pipeline is not None and not best:
+        raise DataError("--pipeline goes with --best")
     target = parse_option("--revenue", exact, revenue)
     day: date = parse_option("--start", parse_day, start_text) if start_text else today(app.tz)
     period = period_containing(period_kind, day, app.config.team.week_starts)
@@ -215,8 +252,12 @@ def plan_command(
     measured_funnel: MeasuredFunnel | None = None
     if measured:
         first, last = (parse_option("--measured", parse_day, text) for text in measured)
+        if best:
+            member = best_performer(app, first, last, best_pipeline)
         with app.session() as session:
             measured_funnel = measure_funnel(session, app, start=first, end=last, member=member)
+        if best:
+            measured_funnel.best = True
     measured_ratios: FunnelRatios | None = measured_funnel.ratios if measured_funnel else None
     used, choices = choose_ratios(configured, measured_ratios)
     missing = [name for name in SCALAR_RATIOS if used.scalar(name) is None]

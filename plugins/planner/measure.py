@@ -48,10 +48,13 @@ class MeasuredFunnel:
     ratios: FunnelRatios
     counts: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    best: bool = False
+    """``member`` is the coaching report's best performer (``plan --best``)."""
 
     def info(self) -> dict[str, object]:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(),
-                "member": self.member, "counts": self.counts, "notes": self.notes}
+                "member": self.member, "best": self.best, "counts": self.counts,
+                "notes": self.notes}
 
 
 def _positive(value: Fraction | None) -> Ratio:

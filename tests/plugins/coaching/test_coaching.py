@@ -60,6 +60,12 @@ def at(day: int, month: int = 3) -> datetime:
 @pytest.fixture
 def team(make_app: Callable[..., AppContext], write_config: Callable[..., Path]) -> AppContext:
     app = make_app(write_config(config_text("coaching")))
+    fill(app)
+    return app
+
+
+def fill(app: AppContext) -> None:
+    """The cohort of the module docstring."""
     with app.write_session() as session:
         def lead(title: str, owner: str, day: int, month: int = 3,
                  pipeline: str = "acquisition") -> object:
@@ -90,7 +96,6 @@ def team(make_app: Callable[..., AppContext], write_config: Callable[..., Path])
         lead("R1", "alice", 3, pipeline="renewal")
         lead("D1", "dave", 2, month=4)
         session.commit()
-    return app
 
 
 def steps(row: dict[str, object]) -> dict[str, tuple[object, ...]]:
