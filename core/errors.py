@@ -10,9 +10,12 @@ class SalesplanError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
+        """The input the error is about (``outcome``, ``amount``…), when one is: the HTTP API
+        names it in its 422 answers."""
 
     def __str__(self) -> str:
         return self.message
@@ -40,6 +43,15 @@ class DataError(SalesplanError):
 
 class NotFoundError(DataError):
     """A lead, prospect, list or member that does not exist."""
+
+
+class ForbiddenError(SalesplanError):
+    """The actor's role does not allow this (a rep logging as someone else, a rep running the
+    planner): HTTP 403."""
+
+
+class AuthenticationError(SalesplanError):
+    """No, a bad or a revoked credential, or a disabled account: HTTP 401."""
 
 
 class DeliveryError(SalesplanError):

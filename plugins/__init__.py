@@ -1,15 +1,5 @@
-"""Built-in plugins, one module each, registered explicitly (not through entry points)."""
+"""The built-in plugins: every folder here is one plugin, named as its folder.
 
-BUILTIN_PLUGINS: tuple[str, ...] = (
-    "salesplan.plugins.calls",
-    "salesplan.plugins.emails",
-    "salesplan.plugins.meetings",
-    "salesplan.plugins.activity_report",
-    "salesplan.plugins.conversion_report",
-    "salesplan.plugins.performance_report",
-    "salesplan.plugins.company_report",
-    "salesplan.plugins.prospecting_report",
-    "salesplan.plugins.planner",
-    "salesplan.plugins.email_digest",
-    "salesplan.plugins.file_notifier",
-)
+Nothing is listed: the plugin manager finds the folders (``salesplan.core.pluginmanager``), so
+deleting a folder removes its plugin cleanly.
+"""

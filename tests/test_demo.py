@@ -177,3 +177,60 @@ def test_cli_demo_opens_the_tui_on_the_demo(run_cli: Callable[..., object], tmp_
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert opened == [folder / "salesplan.toml"]
     assert "Try:" not in result.stdout  # type: ignore[attr-defined]
+
+
+def _latest(app: AppContext) -> dict[str, object]:
+    from sqlalchemy import func
+
+    from salesplan.core.db.models import Prospect
+
+    with app.session() as session:
+        return {
+            "actions": session.execute(select(func.max(Action.at))).scalar(),
+            "step_changes": session.execute(select(func.max(StepChange.at))).scalar(),
+            "leads": session.execute(select(func.max(Lead.created_at))).scalar(),
+            "closed": session.execute(select(func.max(Lead.closed_at))).scalar(),
+            "prospects": session.execute(select(func.max(Prospect.created_at))).scalar(),
+            "reminders created": session.execute(select(func.max(Reminder.created_at))).scalar(),
+        }
+
+
+@pytest.mark.parametrize("hour", [7, 10, 16])
+def test_nothing_in_the_demo_happened_after_it_was_built(tmp_path: Path, hour: int) -> None:
+    """Built at 07:00, 10:00 or 16:00 on a working day (Paris), no action, step change, lead,
+    prospect or reminder creation is later than that moment; reminders may be due later."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from salesplan.core.demo.generator import generate
+
+    app = _app(build_demo(tmp_path / "x", seed=3, today=TODAY).folder)
+    try:
+        now = datetime(2026, 11, 25, hour, 0, tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
+        data = generate(app.config, app.tz, set(app.registry.action_types), size="small",
+                        seed=3, today=TODAY, now=now)
+        moments = [a[0] for a in data.actions] + [c[1] for c in data.step_changes]
+        moments += [p["created_at"] for p in data.prospects]
+        moments += [lead["created_at"] for lead in data.leads]
+        moments += [lead["closed_at"] for lead in data.leads if lead["closed_at"] is not None]
+        moments += [r[1] for r in data.reminders]  # created
+        assert max(data.to_utc(m) for m in moments) <= now
+        assert any(data.to_utc(r[0]) > now for r in data.reminders)  # due later: allowed
+    finally:
+        app.dispose()
+
+
+def test_the_demo_command_builds_no_future(tmp_path: Path,
+                                           run_cli: Callable[..., object]) -> None:
+    """The real command, on the real clock: every event is at or before the end of the build."""
+    from datetime import UTC, datetime
+
+    result = run_cli("demo", "--dir", str(tmp_path / "live"), "--no-tui")
+    finished = datetime.now(UTC)
+    assert getattr(result, "exit_code") == 0, getattr(result, "output")
+    app = _app(tmp_path / "live")
+    try:
+        for what, latest in _latest(app).items():
+            assert latest is None or latest <= finished, what
+    finally:
+        app.dispose()

@@ -176,6 +176,49 @@ class Meta(SQLModel, table=True):
     value: str = Field(default="")
 
 
+class Account(SQLModel, table=True):
+    """A member who signs in (SPEC §11): their role and argon2id password hash."""
+
+    __tablename__ = "accounts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member: str = Field(unique=True, max_length=64)
+    role: str = Field(max_length=16)
+    password_hash: str = Field(max_length=255)
+    disabled: bool = Field(default=False)
+    created_at: datetime
+    updated_at: datetime
+
+
+class ApiToken(SQLModel, table=True):
+    """An API token of a member: only the SHA-256 of the token is kept (shown once)."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index("ix_api_tokens_member", "member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member: str = Field(max_length=64)
+    name: str = Field(default="", max_length=100)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The answer the API gave to a request with an ``Idempotency-Key`` (per member), given
+    again to a retry of the same request."""
+
+    __tablename__ = "api_idempotency"
+
+    member: str = Field(primary_key=True, max_length=64)
+    key: str = Field(primary_key=True, max_length=200)
+    fingerprint: str = Field(max_length=64)
+    status: int
+    body: str
+    created_at: datetime
+
+
 def table_of(model: type[SQLModel]) -> Table:
     """The Core ``Table`` of a ``table=True`` model: its ``__table__``, which SQLModel's type
     hints do not declare."""

@@ -12,7 +12,7 @@ same kind of type. Add a column here when a read path needs it.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, String, column, table
+from sqlalchemy import Boolean, Float, Integer, String, column, table
 
 from salesplan.core.db.types import UTCTimestamp
 
@@ -68,4 +68,12 @@ meta = table(
     column("value", String),
 )
 
-QUERY_TABLES = (actions, leads, step_changes, prospects, prospecting_lists, meta)
+accounts = table(
+    "accounts",
+    column("member", String),
+    column("role", String),
+    column("disabled", Boolean),
+)
+"""Read by ``salesplan --as MEMBER`` to take the member's role, on any command."""
+
+QUERY_TABLES = (actions, leads, step_changes, prospects, prospecting_lists, meta, accounts)

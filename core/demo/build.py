@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from salesplan.core.calendar import today as local_today
+from salesplan.core.calendar import utc_now
 from salesplan.core.context import AppContext, load_app
 from salesplan.core.dataio.bulk import DeferredIndexes, TableWriter, bulk_transaction, is_sqlite
 from salesplan.core.db.engine import DATABASE_URL_ENV
@@ -82,8 +83,10 @@ def build_demo(folder: Path, *, size: str = "small", seed: int = 1, today: date 
     app = load_app(config_path, env=env)
     try:
         day = today or local_today(app.tz)
+        # Built for real today: the history ends now, not later today.
+        now = utc_now() if today is None else None
         data = generate(app.config, app.tz, set(app.registry.action_types), size=size,
-                        seed=seed, today=day)
+                        seed=seed, today=day, now=now)
         counts = write_demo(app, data, {"size": size, "seed": seed, "today": day.isoformat()})
         # The rows went in without the services: build the rollups now, so the first report
         # on the demo is fast.

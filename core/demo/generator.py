@@ -4,9 +4,10 @@ Every prospect and lead follows a plausible path (cold calls reached about a thi
 time, discovery calls good about 40 %, meetings, proposals, negotiations — some going back a
 step — and a final status). Time is counted in minutes on a calendar of the team's working
 days (``day_index * 1440 + minute_of_day``), always inside working hours, so nothing happens
-on a weekend or at night. History stops at a cutoff (today 13:00 on a working day): the next
-thing each open prospect or lead was going to get becomes an open reminder, which is what
-puts reminders due today (and later) on the dashboard.
+on a weekend or at night. History stops at a cutoff (today 13:00 on a working day, or the moment
+of the build when that is earlier: nothing that happened is ever in the future): the next thing
+each open prospect or lead was going to get becomes an open reminder, which is what puts
+reminders due today (and later) on the dashboard.
 
 The generator only produces plain rows; ``salesplan.core.demo.build`` writes them.
 """
@@ -93,7 +94,7 @@ class _Frozen(Exception):
 
 class _Simulation:
     def __init__(self, config: TeamConfig, tz: ZoneInfo, action_types: set[str], size: DemoSize,
-                 seed: int, today: date) -> None:
+                 seed: int, today: date, now: datetime | None = None) -> None:
         missing = [t for t in REQUIRED_TYPES if t not in action_types]
         if missing:
             raise ConfigError(f"the demo needs action types {', '.join(missing)}")
@@ -106,7 +107,12 @@ class _Simulation:
         self.data = DemoData(days=days, tz=tz, lists=list(names.LIST_NAMES))
         self.today_index = next(i for i, d in enumerate(days) if d >= today)
         on_today = days[self.today_index] == today
-        self.cutoff = self.today_index * 1440 + (CUTOFF_MINUTE if on_today else 0)
+        minute = CUTOFF_MINUTE
+        if now is not None:
+            local = now.astimezone(tz)
+            if local.date() == today:
+                minute = min(minute, local.hour * 60 + local.minute)
+        self.cutoff = self.today_index * 1440 + (minute if on_today else 0)
         everyone = [m.id for m in config.members]
         self.marketing = [m.id for m in config.members_of("marketing")] or everyone
         self.prospecting = [m.id for m in config.members_of("prospecting")] or everyone
@@ -168,6 +174,8 @@ class _Simulation:
         return moment
 
     def step(self, lead: int, moment: int, step: str) -> None:
+        if moment > self.cutoff:
+            raise _Frozen
         self.data.step_changes.append((lead, moment, step))
         self.data.leads[lead]["step"] = step
 
@@ -399,9 +407,10 @@ def _ascii(text: str) -> str:
 
 
 def generate(config: TeamConfig, tz: ZoneInfo, action_types: set[str], *, size: str = "small",
-             seed: int = 1, today: date) -> DemoData:
-    """Simulate the demo history; same arguments, same rows."""
-    simulation = _Simulation(config, tz, action_types, SIZES[size], seed, today)
+             seed: int = 1, today: date, now: datetime | None = None) -> DemoData:
+    """Simulate the demo history; same arguments, same rows. ``now`` (the build's moment)
+    ends the history earlier than today 13:00 when it is earlier."""
+    simulation = _Simulation(config, tz, action_types, SIZES[size], seed, today, now)
     simulation.prospects()
     simulation.renewals()
     return simulation.data

@@ -1,6 +1,6 @@
 """Small helpers shared by the cohort reports (conversion, performance, company).
 
-Not a plugin (it has no manifest and is not in ``BUILTIN_PLUGINS``): just the option handling
+Not a plugin (it has no manifest and is no plugin folder): just the option handling
 and SQL pieces the three reports would otherwise repeat. Everything here works unchanged on
 SQLite and PostgreSQL.
 """

@@ -14,5 +14,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0002_report_rollups",
     "0003_touch_month_links",
     "0004_plugin_rollups",
+    "0005_team_access",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

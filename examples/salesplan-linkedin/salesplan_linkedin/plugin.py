@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesplan.core import hookimpl
 from salesplan.core.action_types import ActionTypeSpec, OutcomeSpec
+from salesplan.core.dashboard import DashboardPanel, PanelContent
 from salesplan.core.schema import PluginSchema
 
 from salesplan_linkedin.effects import TagLeadEffect
@@ -19,6 +20,8 @@ from salesplan_linkedin.report import REPLY_RATE_REPORT
 from salesplan_linkedin.webhook import WEBHOOK_NOTIFIER, WebhookSettings
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import click
     from pydantic import BaseModel
     from salesplan.core.context import AppContext
@@ -72,6 +75,18 @@ def salesplan_cli_commands() -> list[click.Command]:
     from salesplan_linkedin.command import linkedin_group
 
     return [linkedin_group]
+
+
+def _load_panel(app: AppContext, day: date) -> PanelContent:
+    from salesplan_linkedin.panel import load_panel
+
+    return load_panel(app, day)
+
+
+@hookimpl
+def salesplan_dashboard_panels() -> list[DashboardPanel]:
+    return [DashboardPanel(name="linkedin", title="LinkedIn messages", load=_load_panel,
+                           order=30)]
 
 
 @hookimpl

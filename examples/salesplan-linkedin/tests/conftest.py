@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,23 @@ def app(config_path: Path) -> Iterator[AppContext]:
     try:
         yield loaded
     finally:
+        loaded.dispose()
+
+
+@pytest.fixture
+def open_app(tmp_path: Path) -> Iterator[Callable[..., AppContext]]:
+    """Load the example team (written with ``team_text(**kwargs)``); disposed at the end."""
+    made: list[AppContext] = []
+
+    def make(**kwargs: Any) -> AppContext:
+        path = tmp_path / "salesplan.toml"
+        path.write_text(team_text(**kwargs), encoding="utf-8")
+        loaded = load_app(path, env={})
+        made.append(loaded)
+        return loaded
+
+    yield make
+    for loaded in made:
         loaded.dispose()
 
 

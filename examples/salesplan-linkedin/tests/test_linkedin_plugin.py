@@ -46,7 +46,17 @@ def test_enabled_plugin_registers_everything(app: AppContext) -> None:
     assert app.registry.effects["tag_lead"] is TagLeadEffect
     assert "reply_rate" in app.registry.reports
     assert "webhook" in app.registry.notifiers
+    assert "linkedin" in app.registry.commands
     assert [type(e) for e in app.rules[0].effects] == [TagLeadEffect]
+    assert [table.name for table in app.schemas["linkedin"].tables] == [
+        "linkedin_webhook_deliveries"]
+    assert set(info.hooks) == {
+        "salesplan_action_types", "salesplan_rule_effects", "salesplan_reports",
+        "salesplan_notifiers", "salesplan_config_sections", "salesplan_cli_commands",
+        "salesplan_schema", "salesplan_action_logged", "salesplan_data_imported",
+        "salesplan_after_action", "salesplan_dashboard_panels",
+    }
+    assert app.registry.panels["linkedin"].title == "LinkedIn messages"
 
 
 @pytest.mark.parametrize("tag", ["", "Hot", "hot lead", "-hot", "x" * 41])
@@ -110,3 +120,23 @@ def test_prospect_action_is_kept_with_a_warning_and_no_tag(app: AppContext) -> N
     assert (saved.key, saved.outcome, saved.prospect_id) == (logged.action.key, "replied",
                                                              stored.id)
     assert not (stored.fields or {}).get("tags")
+
+
+def test_dashboard_panel_counts_the_day_shown(app: AppContext) -> None:
+    from datetime import date
+
+    with app.write_session() as session:
+        lead = services.create_lead(session, app, title="Acme", pipeline="deals", owner="ana")
+        session.commit()
+        key = lead.key
+    for member, outcome, at in (("ana", "replied", datetime(2026, 3, 2, 0, 30)),
+                                ("ana", "ignored", datetime(2026, 3, 2, 18, 0)),
+                                ("ben", "ignored", datetime(2026, 3, 2, 23, 59)),
+                                ("ben", "replied", datetime(2026, 3, 3, 0, 0))):
+        services.record_action(app, action_type="linkedin_message", member=member, lead=key,
+                               outcome=outcome, at=at)
+    panel = app.registry.panels["linkedin"]
+    content = panel.load(app, date(2026, 3, 2))
+    assert content.columns == ["Member", "Sent", "Replied"]
+    assert content.rows == [["Ana Lima", "2", "1"], ["Ben Okafor", "1", "0"]]
+    assert panel.load(app, date(2026, 3, 4)).rows == []
