@@ -16,6 +16,7 @@ from salesplan.core.context import AppContext, load_app
 from salesplan.core.dataio import export_folder, import_folder
 from salesplan.core.db.models import Action, Lead, ProspectingList, Reminder, StepChange
 from salesplan.core.demo.build import build_demo, demo_config_text
+from tests.conftest import CliResult
 from tests.test_import_helpers import VALID, empty_base
 
 REPO = Path(__file__).resolve().parents[1]
@@ -221,13 +222,13 @@ def test_nothing_in_the_demo_happened_after_it_was_built(tmp_path: Path, hour: i
 
 
 def test_the_demo_command_builds_no_future(tmp_path: Path,
-                                           run_cli: Callable[..., object]) -> None:
+                                           run_cli: Callable[..., CliResult]) -> None:
     """The real command, on the real clock: every event is at or before the end of the build."""
     from datetime import UTC, datetime
 
     result = run_cli("demo", "--dir", str(tmp_path / "live"), "--no-tui")
     finished = datetime.now(UTC)
-    assert getattr(result, "exit_code") == 0, getattr(result, "output")
+    assert result.exit_code == 0, result.output
     app = _app(tmp_path / "live")
     try:
         for what, latest in _latest(app).items():
