@@ -527,6 +527,47 @@ def test_log_import_and_services_keep_one_row_per_linkedin_message(
         "skipped", "skipped", "skipped", "imported", "imported", "skipped"]
     assert [row[0] for row in deliveries(app)][3:5] == ["linkedin-H1", "linkedin-H3"]
     assert_one_row_per_linkedin_message(app)
+    # the terminal UI: the lead file's log dialog goes through the same write events
+    _log_in_the_tui(app, lead_key)
+    assert len(deliveries(app)) == 7
+    assert_one_row_per_linkedin_message(app)
+
+
+def _log_in_the_tui(app: AppContext, lead_key: str) -> None:
+    """Log a LinkedIn message on ``lead_key`` with the TUI's log dialog."""
+    import asyncio
+    from datetime import date
+
+    from textual.widgets import Select
+
+    from salesplan.tui.app import SalesplanApp
+    from salesplan.tui.screens.lead_file import LeadFileScreen
+    from salesplan.tui.screens.log_action import LogActionModal
+
+    async def log() -> None:
+        tui = SalesplanApp(app, today=date(2026, 3, 4))
+        async with tui.run_test(size=(140, 44)) as pilot:
+            async def settle() -> None:
+                for _ in range(3):
+                    await pilot.pause()
+                    await tui.workers.wait_for_complete()
+
+            await settle()
+            tui.open_lead(lead_key)
+            await settle()
+            assert isinstance(tui.screen, LeadFileScreen)
+            await pilot.press("a")
+            await settle()
+            modal = tui.screen
+            assert isinstance(modal, LogActionModal)
+            modal.query_one("#action-type", Select).value = "linkedin_message"
+            await settle()
+            modal.query_one("#outcome", Select).value = "replied"
+            await pilot.press("ctrl+s")
+            await settle()
+            assert isinstance(tui.screen, LeadFileScreen)
+
+    asyncio.run(log())
 
 
 def test_forwarded_message_is_delivered_once_under_its_message_id(
