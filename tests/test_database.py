@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
@@ -31,3 +32,23 @@ def test_open_migrates_to_head_and_round_trips_utc(app: AppContext) -> None:
         assert stored.created_at.tzinfo is not None
         action = session.exec(select(Action)).one()
         assert action.lead_id == stored.id and action.prospect_id is None
+
+
+def test_a_new_sqlite_base_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """The base will hold password hashes and tokens: 0600, its WAL and SHM files too."""
+    import stat
+
+    from salesplan.core.context import load_app
+    from tests.conftest import base_config_text
+
+    config = tmp_path / "salesplan.toml"
+    config.write_text(base_config_text(), encoding="utf-8")
+    app = load_app(config, env={"SALESPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'team.db'}"})
+    try:
+        with app.write_connection() as connection:
+            connection.exec_driver_sql("CREATE TABLE probe (x INTEGER)")
+        for name in ("team.db", "team.db-wal", "team.db-shm"):
+            mode = stat.S_IMODE((tmp_path / name).stat().st_mode)
+            assert mode == 0o600, (name, oct(mode))
+    finally:
+        app.dispose()

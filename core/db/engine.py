@@ -67,12 +67,25 @@ def create_db_engine(url: str) -> Engine:
         ) from None
 
 
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty, readable and writable by its owner only (0600), unless it
+    exists. The base holds password hashes and tokens; SQLite gives its ``-wal`` and ``-shm``
+    files the permissions of the base."""
+    try:
+        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(handle)
+
+
 def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database or ""
     if database and database != ":memory:" and not Path(database).parent.is_dir():
         raise DatabaseError(
             f"cannot open database {url}: folder {Path(database).parent} does not exist"
         )
+    if database and database != ":memory:":
+        create_private_file(Path(database))
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from salesplan.core.db.engine import safe_url
+from salesplan.core.db.engine import create_private_file, safe_url
 from salesplan.core.db.migrations import HEAD_REVISION, KNOWN_REVISIONS, MIGRATIONS_DIR
 from salesplan.core.errors import DatabaseError
 from salesplan.core.schema import version_table_of
@@ -138,6 +138,7 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
         yield
         return
     lock_path = Path(database + ".migrate-lock")
+    create_private_file(lock_path)
     with lock_path.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
