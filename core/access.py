@@ -10,7 +10,7 @@ browser all ask it, so they cannot disagree.
 | log actions | as self, on what they see | as anyone | as anyone |
 | move / close leads, convert prospects | own (prospects: own or unassigned) | all | all |
 | reports, objectives, todo | own rows (team totals shown) | all | all |
-| planner, write objectives, digest | no | yes | yes |
+| planner, write objectives, digest, coaching | no | yes | yes |
 | settings (config), users, tokens | no | no | yes |
 
 Two kinds of refusal: a record the actor may not see behaves exactly as one that does not
@@ -26,20 +26,23 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from salesplan.core.errors import DataError, ForbiddenError, NotFoundError
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
+from salesplan.core.i18n import _
 
 Role = Literal["rep", "manager", "admin"]
 ROLES: tuple[Role, ...] = ("rep", "manager", "admin")
 RANK: dict[Role, int] = {"rep": 0, "manager": 1, "admin": 2}
 
-Permission = Literal["plan", "write_objectives", "digest", "settings", "users", "tokens", "data"]
+Permission = Literal["plan", "write_objectives", "digest", "coach", "settings", "users", "tokens",
+                     "data"]
 PERMISSIONS: dict[Permission, tuple[Role, str]] = {
     "plan": ("manager", "use the planner"),
+    "coach": ("manager", "coach the team (each member against the others)"),
     "write_objectives": ("manager", "write objectives"),
     "digest": ("manager", "run the digest"),
     "settings": ("admin", "change the settings"),
@@ -59,10 +62,11 @@ class Actor:
 
     def __post_init__(self) -> None:
         if self.role not in RANK:
-            raise DataError(f"unknown role {self.role!r} (roles: {', '.join(ROLES)})",
+            raise DataError(_("unknown role {role!r} (roles: {roles})").format(
+                role=self.role, roles=', '.join(ROLES)),
                             field="role")
         if self.member is None and self.role != "admin":
-            raise DataError("only the local admin acts without a member")
+            raise DataError(_("only the local admin acts without a member"))
 
     @property
     def sees_all(self) -> bool:
@@ -82,11 +86,18 @@ LOCAL_ADMIN = Actor(member=None, role="admin")
 and the database, so they are the admin (the README states this trust boundary)."""
 
 
+def may(actor: Actor, permission: Permission | None) -> bool:
+    """Whether the actor's role has ``permission`` (None: anyone) — what the terminal UI
+    asks to hide the screens and keys a role may not use."""
+    return permission is None or actor.at_least(PERMISSIONS[permission][0])
+
+
 def require(actor: Actor, permission: Permission) -> None:
     """A ``ForbiddenError`` unless the actor's role has ``permission``."""
     role, what = PERMISSIONS[permission]
     if not actor.at_least(role):
-        raise ForbiddenError(f"{actor.describe()} may not {what}: it needs the {role} role")
+        raise ForbiddenError(_("{describe} may not {what}: it needs the {role} role").format(
+            describe=actor.describe(), what=what, role=role))
 
 
 def sees_owner(actor: Actor, owner: str | None) -> bool:
@@ -98,28 +109,30 @@ def check_sees(actor: Actor, owner: str | None, what: str, ref: str) -> None:
     """``NotFoundError("unknown <what> 'ref'")`` — the very message of a key that does not
     exist — unless the actor sees the record."""
     if not sees_owner(actor, owner):
-        raise NotFoundError(f"unknown {what} {ref!r}")
+        raise NotFoundError(_("unknown {what} {ref!r}").format(what=what, ref=ref))
 
 
-def check_logs_as(actor: Actor, member: str) -> None:
-    """Reps log actions as themselves only."""
+def check_acts_as(actor: Actor, member: str, doing: str = "log actions") -> None:
+    """Reps log actions (and schedule reminders) as themselves only."""
     if not actor.sees_all and member != actor.member:
         raise ForbiddenError(
-            f"{actor.describe()} may log actions as themselves only, not as {member!r}",
+            _("{describe} may {doing} as themselves only, not as {member!r}").format(
+                describe=actor.describe(), doing=doing, member=member),
             field="member")
 
 
 def check_changes_lead(actor: Actor, owner: str, key: str) -> None:
     """Reps move and close their own leads only (call after ``check_sees``)."""
     if not actor.sees_all and owner != actor.member:
-        raise ForbiddenError(f"{actor.describe()} may change their own leads only, not {key}")
+        raise ForbiddenError(_("{describe} may change their own leads only, not {key}").format(
+            describe=actor.describe(), key=key))
 
 
 def check_converts(actor: Actor, owner: str | None, key: str) -> None:
     """Reps convert their own or unassigned prospects only (call after ``check_sees``)."""
     if not sees_owner(actor, owner):
-        raise ForbiddenError(f"{actor.describe()} may convert their own prospects only, "
-                             f"not {key}")
+        raise ForbiddenError(_("{describe} may convert their own prospects only, "
+                             "not {key}").format(describe=actor.describe(), key=key))
 
 
 def default_owner(actor: Actor, owner: str | None) -> str | None:
@@ -131,17 +144,27 @@ def check_assigns(actor: Actor, owner: str | None, what: str) -> None:
     """Reps give new leads and prospects to themselves only (a prospect may stay
     unassigned)."""
     if not actor.sees_all and owner not in (None, actor.member):
-        raise ForbiddenError(f"{actor.describe()} may create {what} for themselves only, "
-                             f"not for {owner!r}", field="owner")
+        raise ForbiddenError(_("{describe} may create {what} for themselves only, "
+                             "not for {owner!r}").format(
+            describe=actor.describe(), what=what, owner=owner), field="owner")
 
 
-def owner_clause(actor: Actor, owner: ColumnElement[str | None]) -> ColumnElement[bool] | None:
-    """The SQL condition of the rows the actor sees by their owner column (None: all)."""
+def owner_clause(actor: Actor, owner: Any) -> ColumnElement[bool] | None:
+    """The SQL condition of the rows the actor sees by their owner column (a column or a
+    model attribute; None: all)."""
     if actor.sees_all:
         return None
     from sqlalchemy import or_
 
     return or_(owner == actor.member, owner.is_(None))
+
+
+def member_clause(actor: Actor, member: Any) -> ColumnElement[bool] | None:
+    """The SQL condition of the rows the actor sees by the member they are *of* (a
+    reminder's member: a rep's own only; None: all)."""
+    if actor.sees_all:
+        return None
+    return member == actor.member
 
 
 def sees_member_row(actor: Actor, value: object, members: Collection[str]) -> bool:
