@@ -35,7 +35,12 @@ from salesplan.core.pluginmanager import (
     plugin_folders,
     plugin_hookspecs,
 )
-from salesplan.core.registry import build_registry, collect_rollups, collect_schemas
+from salesplan.core.registry import (
+    build_registry,
+    collect_api_routes,
+    collect_rollups,
+    collect_schemas,
+)
 
 
 @dataclass
@@ -177,6 +182,7 @@ def _contribution_problems(available: dict[str, PluginInfo], name: str) -> list[
         build_registry(manager, config, raw, reserved_commands=CORE_COMMAND_NAMES)
         collect_rollups(manager)
         collect_schemas(manager)
+        collect_api_routes(manager)
     except PluginError as exc:
         return [exc.message]
     except Exception as exc:  # a bug in the plugin, reported rather than raised

@@ -9,11 +9,13 @@ import pytest
 
 from salesplan.core import hookspecs
 from salesplan.core.plugincheck import check_plugins
-from salesplan.core.pluginmanager import builtin_plugins, hook_specs
+from salesplan.core.pluginmanager import builtin_plugins, hook_specs, plugin_hookspecs
 from tests.conftest import CliResult
 from tests.pluginkit import FakeSite, fake_site
 
-KNOWN_HOOKS = ", ".join(hook_specs([hookspecs]))
+# The kernel's hooks plus those built-in plugins offer to others (the digest's sections).
+_OFFERED = [plugin_hookspecs(info.load()) for info in builtin_plugins()]
+KNOWN_HOOKS = ", ".join(hook_specs([hookspecs, *(s for s in _OFFERED if s is not None)]))
 
 
 @pytest.fixture
