@@ -173,8 +173,11 @@ def test_timestamp_reader_fast_path_matches_the_full_parse() -> None:
                 "2026-05-12T09:45:61+02:00", "2026-05-12T09-45-00+02:00"]:
         with pytest.raises(CellError):
             reader.db(bad)
-    assert TimestampReader(PARIS, sqlite=False).db("2026-05-12T09:31:00+02:00") == datetime(
-        2026, 5, 12, 7, 31, tzinfo=UTC)
+    # PostgreSQL gets the same UTC text with its offset (what COPY reads into timestamptz).
+    postgres = TimestampReader(PARIS, sqlite=False)
+    assert postgres.db("2026-05-12T09:31:00+02:00") == "2026-05-12 07:31:00.000000+00"
+    assert postgres.to_datetime(postgres.db("2026-05-12T09:45:07.5+02:00")) == datetime(
+        2026, 5, 12, 7, 45, 7, 500000, tzinfo=UTC)
 
 
 def test_cli_export(run_cli: Callable[..., object], config_path: Path, tmp_path: Path,

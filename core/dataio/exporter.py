@@ -41,6 +41,7 @@ from salesplan.core.db.models import (
     table_of,
 )
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import _
 
 FETCH_ROWS = 20_000
 
@@ -120,7 +121,7 @@ def _stream(connection: Connection, query: Select[Any]) -> Iterable[Sequence[Any
 def export_folder(app: AppContext, folder: Path) -> ExportSummary:
     """Write prospects.csv, leads.csv, step_changes.csv and actions.csv into ``folder``."""
     if folder.exists() and not folder.is_dir():
-        raise DataError(f"{folder}: exists and is not a folder")
+        raise DataError(_("{folder}: exists and is not a folder").format(folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     tz = app.tz
 

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from salesplan.core.fields import MAX_AMOUNT
+
 PROSPECT_COLUMNS: tuple[str, ...] = (
     "id", "list", "name", "company", "email", "phone", "owner", "created_at", "lead_id",
 )
@@ -104,6 +106,8 @@ def parse_amount(text: str) -> float:
         raise CellError(f"not an amount: {text!r}")
     if value < 0:
         raise CellError(f"amount must be ≥ 0, got {text!r}")
+    if value > MAX_AMOUNT:
+        raise CellError(f"amount must be at most {MAX_AMOUNT:,}, got {text!r}")
     return value
 
 
@@ -119,35 +123,35 @@ MINUTES_SECONDS = frozenset(f":{m:02d}:{s:02d}" for m in range(60) for s in rang
 
 
 class TimestampReader:
-    """Turns folder timestamps into the values the database stores, fast.
+    """Turns folder timestamps into the values bulk writes store, fast.
 
-    ``db(text)`` returns what a bulk insert binds: on SQLite the UTC text (see
-    ``sqlite_utc_text``), elsewhere an aware UTC datetime. Export writes
-    ``YYYY-MM-DDTHH:MM:SS±HH:00``; for those, the UTC hour is the same for every row sharing
-    date, hour and offset, so it is computed once and cached (a million-row file has a few
-    thousand such hours); the minutes and seconds are checked and copied. Any other form takes
-    the full ``parse_timestamp_cell`` path. Values stay comparable among themselves
-    (fixed-width UTC text sorts like time).
+    ``db(text)`` returns the UTC text of the instant: on SQLite exactly what SQLAlchemy stores
+    (see ``sqlite_utc_text``), on PostgreSQL the same followed by ``+00`` (what ``COPY``
+    reads into a ``timestamptz``). Export writes ``YYYY-MM-DDTHH:MM:SS±HH:00``; for those, the
+    UTC hour is the same for every row sharing date, hour and offset, so it is computed once
+    and cached (a million-row file has a few thousand such hours); the minutes and seconds
+    are checked and copied. Any other form takes the full ``parse_timestamp_cell`` path.
+    Values stay comparable among themselves (fixed-width UTC text sorts like time).
     """
 
     def __init__(self, tz: ZoneInfo, sqlite: bool) -> None:
         self.tz = tz
         self.sqlite = sqlite
+        self.tail = ".000000" if sqlite else ".000000+00"
+        """What follows ``:MM:SS`` in a value without microseconds."""
         self.hours: dict[str, str] = {}  # 'YYYY-MM-DDTHH±hh:00' -> 'YYYY-MM-DD HH' (UTC)
 
-    def db(self, text: str) -> Any:
-        if self.sqlite:
-            prefix = self.hours.get(text[:13] + text[19:])
-            rest = text[13:19]
-            if prefix is not None and rest in MINUTES_SECONDS:
-                return prefix + rest + ".000000"
-            return self.db_slow(text)
-        return parse_timestamp_cell(text, self.tz)
+    def db(self, text: str) -> str:
+        prefix = self.hours.get(text[:13] + text[19:])
+        rest = text[13:19]
+        if prefix is not None and rest in MINUTES_SECONDS:
+            return prefix + rest + self.tail
+        return self.db_slow(text)
 
-    def db_slow(self, text: str) -> Any:
-        """The full parse (SQLite), remembering the UTC hour of export-format texts."""
+    def db_slow(self, text: str) -> str:
+        """The full parse, remembering the UTC hour of export-format texts."""
         moment = parse_timestamp_cell(text, self.tz)
-        value = sqlite_utc_text(moment)
+        value = sqlite_utc_text(moment) + ("" if self.sqlite else "+00")
         if (len(text) == 25 and text[10] == "T" and text[19] in "+-"
                 and text[22:] == ":00" and moment.microsecond == 0):
             self.hours[text[:13] + text[19:]] = value[:13]
@@ -156,5 +160,6 @@ class TimestampReader:
     def to_datetime(self, value: Any) -> datetime:
         """A value returned by ``db`` back as an aware UTC datetime."""
         if isinstance(value, str):
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+            moment = datetime.fromisoformat(value)
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
         return value

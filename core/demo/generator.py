@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import math
 import random
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -26,7 +25,17 @@ from zoneinfo import ZoneInfo
 from salesplan.core.calendar import working_days_in
 from salesplan.core.config.models import Pipeline, TeamConfig
 from salesplan.core.demo import names
+from salesplan.core.demo.rows import (
+    NONE,
+    ActionRows,
+    Companies,
+    LeadRows,
+    ProspectRows,
+    StepRows,
+    pack_phone,
+)
 from salesplan.core.errors import ConfigError
+from salesplan.core.i18n import _
 
 MORNING = (9 * 60, 12 * 60 + 30)
 AFTERNOON = (14 * 60, 18 * 60)
@@ -54,6 +63,9 @@ SIZES: dict[str, DemoSize] = {
                       call_attempts=3, intro_email=0.35, documentation=0.3),
     "large": DemoSize(days=365, prospects=200_000, convert_rate=0.30, renewals=48_000,
                       call_attempts=6, intro_email=1.0, documentation=0.6),
+    # Five times the team (see ``salesplan.core.demo.team``) over 30 months: ~6.5M actions.
+    "history": DemoSize(days=913, prospects=850_000, convert_rate=0.30, renewals=200_000,
+                        call_attempts=6, intro_email=1.0, documentation=0.6),
 }
 
 
@@ -61,17 +73,19 @@ SIZES: dict[str, DemoSize] = {
 class DemoData:
     """Rows to write; times are minutes on the working-day calendar (see ``to_utc``).
 
-    ``actions``: (time, member, type, outcome, lead index or -1, prospect index or -1, note,
-    answers). ``leads``: dicts. ``step_changes``: (lead index, time, step). ``reminders``:
-    (due time, created time, member, type, lead index or -1, prospect index or -1, source).
+    Typed columns (``salesplan.core.demo.rows``), read back as rows: ``actions`` (time,
+    member, type, outcome, lead index or -1, prospect index or -1, note, answers),
+    ``leads`` and ``prospects`` (dicts), ``step_changes`` (lead index, time, step).
+    ``reminders``: (due time, created time, member, type, lead index or -1, prospect index or
+    -1, source).
     """
 
     days: list[date]
     tz: ZoneInfo
-    prospects: list[dict[str, Any]] = field(default_factory=list)
-    leads: list[dict[str, Any]] = field(default_factory=list)
-    step_changes: list[tuple[int, int, str]] = field(default_factory=list)
-    actions: list[tuple[Any, ...]] = field(default_factory=list)
+    leads: LeadRows
+    prospects: ProspectRows = field(default_factory=ProspectRows)
+    step_changes: StepRows = field(default_factory=StepRows)
+    actions: ActionRows = field(default_factory=ActionRows)
     reminders: list[tuple[Any, ...]] = field(default_factory=list)
     lists: list[str] = field(default_factory=list)
     _offsets: dict[int, timedelta] = field(default_factory=dict)
@@ -97,15 +111,17 @@ class _Simulation:
                  seed: int, today: date, now: datetime | None = None) -> None:
         missing = [t for t in REQUIRED_TYPES if t not in action_types]
         if missing:
-            raise ConfigError(f"the demo needs action types {', '.join(missing)}")
+            raise ConfigError(_("the demo needs action types {missing}").format(
+                missing=', '.join(missing)))
         self.rng = random.Random(seed)
         self.size = size
         self.config = config
         start = today - timedelta(days=size.days)
         days = working_days_in(start, today + timedelta(days=HORIZON_DAYS),
                                config.team.working_days)
-        self.data = DemoData(days=days, tz=tz, lists=list(names.LIST_NAMES))
         self.today_index = next(i for i, d in enumerate(days) if d >= today)
+        self.data = DemoData(days=days, tz=tz, lists=list(names.LIST_NAMES),
+                             leads=LeadRows(renewal_year=days[self.today_index].year))
         on_today = days[self.today_index] == today
         minute = CUTOFF_MINUTE
         if now is not None:
@@ -130,7 +146,7 @@ class _Simulation:
         pipeline = self.config.pipeline(pipeline_id)
         if pipeline is None:
             if not self.config.pipelines:
-                raise ConfigError("the demo needs at least one pipeline")
+                raise ConfigError(_("the demo needs at least one pipeline"))
             pipeline = self.config.pipelines[min(fallback, len(self.config.pipelines) - 1)]
         return pipeline
 
@@ -170,29 +186,29 @@ class _Simulation:
                 (moment, min(created, self.cutoff), member, action, lead, prospect, source)
             )
             raise _Frozen
-        self.data.actions.append((moment, member, action, outcome, lead, prospect, note, answers))
+        self.data.actions.append(moment, member, action, outcome, lead, prospect, note, answers)
         return moment
 
     def step(self, lead: int, moment: int, step: str) -> None:
         if moment > self.cutoff:
             raise _Frozen
-        self.data.step_changes.append((lead, moment, step))
-        self.data.leads[lead]["step"] = step
+        self.data.step_changes.append(lead, moment, step)
+        self.data.leads.set_step(lead, step)
 
     def close(self, lead: int, moment: int, status: str) -> None:
         if moment > self.cutoff:
             raise _Frozen
-        record = self.data.leads[lead]
-        record["status"] = status
-        record["closed_at"] = moment
+        self.data.leads.set_status(lead, status)
+        self.data.leads.closed[lead] = moment
 
     # -- people and companies ---------------------------------------------------------------
 
-    def _company(self) -> str:
+    def _company(self) -> int:
+        """A company name, as its ``Companies.code``."""
         rng = self.rng
         form = rng.choice(names.COMPANY_FORMS)
-        text = f"{rng.choice(names.COMPANY_HEADS)} {rng.choice(names.COMPANY_TAILS)}"
-        return f"{text} {form}".strip()
+        head = rng.choice(names.COMPANY_HEADS)
+        return Companies.code(head, rng.choice(names.COMPANY_TAILS), form)
 
     def _answers(self, good: bool) -> dict[str, Any]:
         rng = self.rng
@@ -215,29 +231,26 @@ class _Simulation:
         last_day = self.today_index if self.cutoff % 1440 else self.today_index - 1
         spans = [(0, int(last_day * 0.45)), (0, last_day), (int(last_day * 0.5), last_day)]
         starts = []
-        for _ in range(size.prospects):
+        for _n in range(size.prospects):
+
             which = rng.choices((0, 1, 2), weights=(3, 4, 3))[0]
             low, high = spans[which]
             moment = rng.randint(low, high) * 1440 + self._work_minute()
-            starts.append((min(moment, self.cutoff), which))
+            starts.append(min(moment, self.cutoff) << 2 | which)  # sorts as (moment, which)
         starts.sort()
-        for index, (moment, which) in enumerate(starts):
+        for index, start in enumerate(starts):
+            moment, which = start >> 2, start & 3
             first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
             company = self._company()
-            domain = _ascii(company.split()[0]) + ".test"
-            self.data.prospects.append({
-                "list": which, "name": f"{first} {last}", "company": company,
-                "email": f"{_ascii(first)}.{_ascii(last)}@{domain}",
-                "phone": "+33 " + " ".join(f"{rng.randrange(100):02d}" for _ in range(4))
-                         + f" {rng.randint(1, 9)}",
-                "owner": rng.choice(self.prospecting), "created_at": moment, "lead": -1,
-            })
+            phone = pack_phone([rng.randrange(100) for _ in range(4)], rng.randint(1, 9))
+            self.data.prospects.append(which, first, last, company, phone,
+                                       rng.choice(self.prospecting), moment)
             with contextlib.suppress(_Frozen):
                 self._prospect_story(index, moment)
 
     def _prospect_story(self, index: int, moment: int) -> None:
         rng = self.rng
-        owner = self.data.prospects[index]["owner"]
+        owner = self.data.prospects.owner(index)
         if rng.random() < self.size.intro_email:
             moment = self.act(self.later(moment, 0, 0), rng.choice(self.marketing), "email",
                               prospect=index, note="Intro e-mail")
@@ -264,20 +277,17 @@ class _Simulation:
                 self.act(self.later(moment, 1, 4), owner, "email_received", prospect=index,
                          remind=False)
 
-    def _new_lead(self, moment: int, pipeline: Pipeline, title: str, amount: float,
-                  prospect: int) -> int:
+    def _new_lead(self, moment: int, pipeline: Pipeline, company: int, need: str | None,
+                  amount: float, prospect: int) -> int:
+        """A new lead; its title is ``company — need`` (a renewal when ``need`` is None)."""
         if moment > self.cutoff:
             raise _Frozen
         owner = self.rng.choices(self.sales, weights=self.sales_weights)[0]
-        index = len(self.data.leads)
-        self.data.leads.append({
-            "title": title, "pipeline": pipeline.id, "step": pipeline.steps[0], "owner": owner,
-            "amount": amount, "status": "todo", "created_at": moment, "closed_at": None,
-            "remind_at": None, "prospect": prospect, "fields": None,
-        })
-        self.data.step_changes.append((index, moment, pipeline.steps[0]))
-        if prospect >= 0:
-            self.data.prospects[prospect]["lead"] = index
+        index = self.data.leads.append(company, need, pipeline.id, pipeline.steps[0], owner,
+                                       amount, moment, prospect)
+        self.data.step_changes.append(index, moment, pipeline.steps[0])
+        if prospect != NONE:
+            self.data.prospects.leads[prospect] = index
         return index
 
     def _amount(self, median: float) -> float:
@@ -286,17 +296,17 @@ class _Simulation:
 
     def _acquisition_story(self, prospect: int, moment: int) -> None:
         rng, steps = self.rng, self.acquisition.steps
-        company = self.data.prospects[prospect]["company"]
-        lead = self._new_lead(moment, self.acquisition,
-                              f"{company} — {rng.choice(names.NEEDS)}", self._amount(30_000),
+        company = self.data.prospects.companies[prospect]
+        need = rng.choice(names.NEEDS)
+        lead = self._new_lead(moment, self.acquisition, company, need, self._amount(30_000),
                               prospect)
-        owner = self.data.leads[lead]["owner"]
+        owner = self.data.leads.owner(lead)
         try:
             good = rng.random() < 0.4
             answers = self._answers(good)
             moment = self.act(self.later(moment, 1, 4), owner, "discovery_call",
                               "good" if good else "bad", lead=lead, answers=answers)
-            self.data.leads[lead]["fields"] = answers
+            self.data.leads.set_fields(lead, answers)
             if not good:
                 self.close(lead, moment, "lost")
                 return
@@ -362,9 +372,8 @@ class _Simulation:
         elif roll < 0.78:
             self.close(lead, self.later(moment, 1, 6), "cancelled")
         elif roll < 0.9:
-            record = self.data.leads[lead]
-            record["status"] = "standby"
-            record["remind_at"] = self.later(moment, 8, 30)
+            self.data.leads.set_status(lead, "standby")
+            self.data.leads.reminds[lead] = self.later(moment, 8, 30)
         else:  # still being worked: a call every week or two until the cutoff
             while True:
                 moment = self.act(self.later(moment, 3, 10), owner, "call",
@@ -376,13 +385,13 @@ class _Simulation:
         last_day = self.today_index if self.cutoff % 1440 else self.today_index - 1
         starts = sorted(rng.randint(0, last_day) * 1440 + self._work_minute()
                         for _ in range(self.size.renewals))
-        year = self.data.days[self.today_index].year
         for moment in starts:
             if moment > self.cutoff:
                 continue
-            lead = self._new_lead(moment, self.renewal,
-                                  f"{self._company()} — renewal {year}", self._amount(18_000), -1)
-            owner = self.data.leads[lead]["owner"]
+            company = self._company()
+            lead = self._new_lead(moment, self.renewal, company, None, self._amount(18_000),
+                                  NONE)
+            owner = self.data.leads.owner(lead)
             try:
                 moment = self._follow_up_call(lead, owner, moment)
                 self.step(lead, moment, _at(steps, 1))
@@ -398,12 +407,6 @@ class _Simulation:
 
 def _at(steps: list[str], index: int) -> str:
     return steps[min(index, len(steps) - 1)]
-
-
-def _ascii(text: str) -> str:
-    """``Émeraude`` → ``emeraude`` for e-mail addresses."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(c for c in plain.lower() if c.isalnum())
 
 
 def generate(config: TeamConfig, tz: ZoneInfo, action_types: set[str], *, size: str = "small",

@@ -6,7 +6,8 @@ same members (the configured ones unless told otherwise), the same local days, t
 definition of an action's day (its ``at`` in the team time zone).
 
 Behind it is the kernel's own rollup (``ACTIVITY_ROLLUP``, tables in ``tables``): per local
-day, member, type, outcome and target kind (lead or prospect) the number of actions, and per
+day, member, type, outcome and target kind (lead or prospect) the number of actions (and the
+same per local month, kept by triggers, which whole months of a range are read from), and per
 local month the set of leads each member acted on. It is kept exact in the transaction of every
 write (``salesplan.core.reports.rollups``); a reader whose range the rollup cannot serve
 (``usable`` false: a stale month, see ``rollups.rollup_view``) counts the raw actions instead,
@@ -15,28 +16,35 @@ so the numbers are always exact.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Date, func, literal, select
+from sqlalchemy import Date, func, literal, select, union_all
 
 from salesplan.core.calendar import day_range_utc
 from salesplan.core.db.query_tables import actions
+from salesplan.core.reports.bulk_kit import CountBuffer, TouchBuffer
 from salesplan.core.reports.rollup_kit import (
+    BulkRow,
     FoldScope,
     RollupSpec,
     add_counts,
     add_set_rows,
     local_day,
 )
-from salesplan.core.reports.tables import activity_rollup, lead_touch_month
-from salesplan.core.reports.touch_sets import TouchSet, count_distinct, literal_groups
+from salesplan.core.reports.tables import activity_month, activity_rollup, lead_touch_month
+from salesplan.core.reports.touch_sets import (
+    TouchSet,
+    count_distinct,
+    literal_groups,
+    whole_months,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from sqlalchemy import Select
+    from sqlalchemy import Connection, Select
 
     from salesplan.core.app import AppContext
     from salesplan.core.reports.sql import Executor
@@ -78,11 +86,39 @@ def fold_activity(db: Executor, scope: FoldScope) -> None:
     ))
 
 
+ACTIVITY_KEYS = ("day", "member", "action_type", "outcome", "on_lead")
+
+
+class ActivityBulk:
+    """``fold_activity`` for many actions at once, counted in memory (``bulk_kit``)."""
+
+    def __init__(self, db: Connection) -> None:
+        self.counts = CountBuffer(db, activity_rollup, ACTIVITY_KEYS, "actions")
+        self.touches = TouchBuffer(db, LEAD_TOUCHES)
+
+    def add(self, rows: Sequence[BulkRow]) -> None:
+        counts = self.counts.counts
+        touch = self.touches.add
+        for day, member, type_id, outcome, lead_id, _prospect_id in rows:
+            key = (day, member, type_id, outcome or NO_OUTCOME, lead_id is not None)
+            counts[key] = counts.get(key, 0) + 1
+            if lead_id is not None:
+                touch(day, (member, lead_id))
+        self.counts.maybe_flush()
+        self.touches.maybe_flush()
+
+    def finish(self) -> None:
+        self.counts.flush()
+        self.touches.finish()
+
+
 ACTIVITY_ROLLUP = RollupSpec(
     name=ACTIVITY,
     fold=fold_activity,
     day_tables=(activity_rollup,),
     touch_sets=(LEAD_TOUCHES,),
+    bulk=ActivityBulk,
+    month_tables=(activity_month,),
 )
 
 
@@ -105,14 +141,18 @@ def action_counts(
     member_list = list(members) if members is not None else [m.id for m in app.config.members]
     counts: dict[CountKey, int] = {}
     if usable:
-        roll = activity_rollup.c
-        query = (
-            select(roll.member, roll.action_type, roll.outcome, func.sum(roll.actions))
-            .where(roll.day >= start, roll.day <= end, roll.member.in_(member_list))
-            .group_by(roll.member, roll.action_type, roll.outcome)
-        )
-        if on is not None:
-            query = query.where(roll.on_lead.is_(on == "lead"))
+        # Whole months from the monthly sums, the partial months' days from the daily rows.
+        first, after = whole_months(start, end)
+        parts: list[Select[Any]] = []
+        if first < after:
+            parts.append(_rolled(activity_month, activity_month.c.month >= first,
+                                 activity_month.c.month < after, member_list, on))
+        day = activity_rollup.c.day
+        edges = [(start, min(end, first - timedelta(days=1))), (max(start, after), end)] \
+            if first < after else [(start, end)]
+        parts.extend(_rolled(activity_rollup, day >= lo, day <= hi, member_list, on)
+                     for lo, hi in edges if lo <= hi)
+        query: Any = parts[0] if len(parts) == 1 else union_all(*parts)
     else:
         lo, hi = day_range_utc(start, end, app.tz)
         query = (
@@ -127,6 +167,18 @@ def action_counts(
         key = (member, type_id, outcome or None)
         counts[key] = counts.get(key, 0) + int(count)
     return counts
+
+
+def _rolled(table: Any, after: Any, before: Any, members: list[str],
+            on: Target | None) -> Select[Any]:
+    """Summed counts per (member, type, outcome) of a rollup table between two bounds."""
+    roll = table.c
+    query = (
+        select(roll.member, roll.action_type, roll.outcome, func.sum(roll.actions))
+        .where(after, before, roll.member.in_(members))
+        .group_by(roll.member, roll.action_type, roll.outcome)
+    )
+    return query.where(roll.on_lead.is_(on == "lead")) if on is not None else query
 
 
 def leads_touched(

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal
 from salesplan.core.calendar import day_range_utc
 from salesplan.core.db.query_tables import leads
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import _
 from salesplan.core.statuses import OPEN_STATUSES
 
 __all__ = ["OPEN_STATUSES"]
@@ -38,14 +39,15 @@ def find_pipeline(request: ReportRequest, *, required: bool) -> Pipeline | None:
     name = request.options.get("pipeline")
     if name in (None, ""):
         if required:
-            raise DataError("this report needs --pipeline (one of: "
-                            f"{', '.join(p.id for p in request.app.config.pipelines)})")
+            raise DataError(_("this report needs --pipeline (one of: "
+                            "{value})").format(
+                value=', '.join(p.id for p in request.app.config.pipelines)))
         return None
     for pipeline in request.app.config.pipelines:
         if pipeline.id == name:
             return pipeline
     known = ", ".join(p.id for p in request.app.config.pipelines) or "none configured"
-    raise DataError(f"unknown pipeline {name!r} (known: {known})")
+    raise DataError(_("unknown pipeline {name!r} (known: {known})").format(name=name, known=known))
 
 
 def created_in(start: datetime, end: datetime) -> ColumnElement[bool]:

@@ -12,6 +12,14 @@ exact:
   or the rollup is new (its plugin was just enabled), the kernel clears the month's rows of
   ``day_tables`` and ``touch_sets`` and folds the month again from history.
 
+A rollup may also give a ``bulk`` fold, the fast path for many actions at once (an import, the
+demo, a rebuild): ``bulk(connection)`` returns a ``BulkFold`` that is handed the actions as
+plain rows (``BulkRow``: local day, member, type, outcome, lead id, prospect id), chunk after
+chunk, counts them in memory with the buffers of ``salesplan.core.reports.bulk_kit`` and
+writes its tables on ``finish``. It must add exactly what ``fold`` adds for the same actions
+(``salesplan check --rollups`` recounts with ``fold``); a rollup without one is folded with
+``fold``, a month at a time.
+
 ``fold(db, scope)`` adds the contribution of the actions matching ``scope.actions`` (all of
 them in ``scope.days``, one local month) to the rollup's tables, with ``add_counts`` /
 ``add_set_rows``; it never deletes and never commits. ``prev_month`` of the touch sets is kept
@@ -23,18 +31,20 @@ so a plugin's rollup module can import it cheaply.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Date, case, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from salesplan.core.reports.sql import dialect_name
 from salesplan.core.reports.touch_sets import TouchSet
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement, Select, Table
+    from sqlalchemy import ColumnElement, Connection, Select, Table
 
     from salesplan.core.reports.sql import Executor
 
@@ -65,33 +75,96 @@ class FoldScope:
         return self.days[-1][2]
 
 
+BulkRow = tuple[date, str, str, "str | None", "int | None", "int | None"]
+"""One action for a bulk fold: (local day, member, action type, outcome or None, lead id or
+None, prospect id or None) — exactly one of the two ids is set."""
+
+
+class BulkFold(Protocol):
+    """What ``RollupSpec.bulk`` returns: takes chunks of actions, then writes once."""
+
+    def add(self, rows: Sequence[BulkRow]) -> None:
+        """Count these actions (the fold may write some of its tables already)."""
+
+    def finish(self) -> None:
+        """Write what is left; the rollup then holds what ``fold`` would have added."""
+
+
 @dataclass(frozen=True)
 class RollupSpec:
     """A rollup a plugin (or the kernel) owns.
 
     ``day_tables`` have a ``day`` column (a local day), ``touch_sets`` a ``month`` column
     (the first day of a local month): that is how the kernel clears one month of them before
-    folding it again.
+    folding it again. ``bulk`` (optional) is the fast path for many actions (see the module).
     """
 
     name: str
     fold: Callable[[Executor, FoldScope], None]
     day_tables: tuple[Table, ...] = ()
     touch_sets: tuple[TouchSet, ...] = ()
+    bulk: Callable[[Connection], BulkFold] | None = None
+    month_tables: tuple[Table, ...] = ()
+    """Day tables summed per month (a ``month`` column), kept by database triggers on the
+    day tables (the rollup's migration creates them); the kernel clears a month of them
+    before folding it again, and ``verify`` compares them too."""
 
     @property
     def tables(self) -> tuple[Table, ...]:
-        return (*self.day_tables, *(touch.table for touch in self.touch_sets))
+        return (*self.day_tables, *self.month_tables,
+                *(touch.table for touch in self.touch_sets))
+
+
+class shifted_day(FunctionElement[date]):
+    """``shifted_day(at, minutes)``: the date of the UTC timestamp ``at`` plus ``minutes``."""
+
+    type = Date()
+    name = "shifted_day"
+    inherit_cache = True
+
+
+@compiles(shifted_day, "sqlite")
+def _shifted_sqlite(element: shifted_day, compiler: Any, **kw: Any) -> str:
+    at, minutes = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"date({at}, {minutes} || ' minutes')"
+
+
+@compiles(shifted_day, "postgresql")
+def _shifted_postgresql(element: shifted_day, compiler: Any, **kw: Any) -> str:
+    at, minutes = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(timezone('UTC', {at}) + make_interval(mins => {minutes}) AS DATE)"
+
+
+def _offset_minutes(day: date, utc_start: datetime) -> int:
+    """Minutes from the UTC instant ``utc_start`` to local midnight of ``day`` (the zone's
+    offset at that midnight)."""
+    naive = utc_start.astimezone(UTC).replace(tzinfo=None)
+    return int((datetime.combine(day, time()) - naive) / timedelta(minutes=1))
 
 
 def local_day(at: Any, days: DaySpans) -> Any:
     """The local day of ``at`` among ``days`` (rows must be filtered to their span), as SQL:
-    one statement then folds a whole month instead of one statement per day."""
-    *earlier, (last_day, _lo, _hi) = days
+    one statement then folds a whole month instead of one statement per day.
+
+    Runs of days with one UTC offset take the date of ``at`` shifted by that offset (one
+    date function a row); a day whose offset changes (daylight saving) is its own branch."""
+    segments: list[tuple[datetime, int | None, date]] = []  # (end, offset or None, day)
+    for day, lo, hi in days:
+        offset = _offset_minutes(day, lo)
+        steady = offset == _offset_minutes(day + timedelta(days=1), hi)
+        if steady and segments and segments[-1][1] == offset:
+            segments[-1] = (hi, offset, day)
+        else:
+            segments.append((hi, offset if steady else None, day))
+
+    def value(offset: int | None, day: date) -> Any:
+        return literal(day, Date) if offset is None else shifted_day(at, literal(offset))
+
+    *earlier, (_end, last_offset, last_day) = segments
     if not earlier:
-        return literal(last_day, Date)
-    return case(*[(at < hi, literal(day, Date)) for day, _lo, hi in earlier],
-                else_=literal(last_day, Date))
+        return value(last_offset, last_day)
+    return case(*[(at < end, value(offset, day)) for end, offset, day in earlier],
+                else_=value(last_offset, last_day))
 
 
 def dialect_insert(db: Executor) -> Any:

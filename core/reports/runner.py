@@ -2,9 +2,10 @@
 
 The same steps everywhere: options converted by the same rules (``convert_option``), the
 report's rollups repaired for its range (outside any read transaction), ``run`` in a read
-transaction, and fault containment: a report plugin that raises or returns something else
+transaction, fault containment — a report plugin that raises or returns something else
 than a ``ReportResult`` becomes one ``PluginError`` naming the report and its plugin, never a
-traceback.
+traceback —, and the actor's view: a rep gets their own rows and the team's
+(``salesplan.core.reports.visibility``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from salesplan.core.access import LOCAL_ADMIN, Actor
 from salesplan.core.errors import DataError, PluginError, SalesplanError
 from salesplan.core.progress import ProgressCallback
 from salesplan.core.reporting import (
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from salesplan.core.app import AppContext
+from salesplan.core.i18n import _
 
 
 def find_report(app: AppContext, name: str) -> ReportSpec:
@@ -34,7 +37,9 @@ def find_report(app: AppContext, name: str) -> ReportSpec:
     spec = app.registry.reports.get(name)
     if spec is None:
         enabled = ", ".join(app.registry.reports) or "none"
-        raise DataError(f"unknown report {name!r} (enabled reports: {enabled})")
+        raise DataError(_("unknown report {name!r} (enabled reports: {enabled})").format(
+            name=name, enabled=enabled),
+                        field="report")
     return spec
 
 
@@ -48,13 +53,19 @@ def report_options(spec: ReportSpec, app: AppContext, given: Mapping[str, Any]) 
     if unknown:
         known = ", ".join(option_flag(o) for o in spec.options) or "none"
         raise DataError(
-            f"report {spec.name!r} has no option {unknown[0]!r} (options: {known})"
+            _("report {spec!r} has no option {unknown!r} (options: {known})").format(
+                spec=spec.name, unknown=unknown[0], known=known),
+            field=unknown[0],
         )
     values: dict[str, Any] = {}
     for name, option in declared.items():
-        value = convert_option(option, given.get(name), app.config)
+        try:
+            value = convert_option(option, given.get(name), app.config)
+        except DataError as exc:
+            raise DataError(exc.message, field=name) from None
         if value is None and option.required:
-            raise DataError(f"report {spec.name!r} needs {option_flag(option)}")
+            raise DataError(_("report {spec!r} needs {option}").format(
+                spec=spec.name, option=option_flag(option)), field=name)
         values[name] = value
     return values
 
@@ -65,14 +76,17 @@ def report_range(spec: ReportSpec, start: date | None, end: date | None, today: 
     """The inclusive range: both days, one for both, or today when the report needs none."""
     if start is None and end is None:
         if spec.needs_range:
-            raise DataError(f"report {spec.name!r} needs --from and --to")
+            raise DataError(_("report {spec!r} needs --from and --to").format(
+                spec=spec.name), field="from")
         return today, today
     first = start if start is not None else end
     last = end if end is not None else start
     assert first is not None and last is not None
     if first > last:
         raise DataError(
-            f"range start {first.isoformat()} is after its end {last.isoformat()}")
+            _("range start {first} is after its end {last}").format(
+                first=first.isoformat(), last=last.isoformat()),
+            field="from")
     return first, last
 
 
@@ -80,21 +94,27 @@ def prepare_report(
     app: AppContext, spec: ReportSpec, start: date, end: date,
     progress: ProgressCallback | None = None,
 ) -> int:
-    """Rebuild the stale months of the report's rollups in its range (a no-op when they are
-    current); returns the months rebuilt."""
-    if not spec.rollups:
-        return 0
-    from salesplan.core.reports.rollups import repair
+    """Rebuild the stale months of the report's rollups in its range, then run the report's
+    own ``prepare`` (both no-ops when everything is current); returns how much was rebuilt."""
+    rebuilt = 0
+    if spec.rollups:
+        from salesplan.core.reports.rollups import repair
 
-    names = [name for name in spec.rollups if name != "activity"]
-    return repair(app, names, start, end, progress or app.progress)
+        names = [name for name in spec.rollups if name != "activity"]
+        rebuilt = repair(app, names, start, end, progress or app.progress)
+    if spec.prepare is not None:
+        rebuilt += spec.prepare(app, start, end, progress or app.progress)
+    return rebuilt
 
 
 def execute_report(
     connection: Connection, app: AppContext, spec: ReportSpec, start: date, end: date,
     options: dict[str, Any],
+    *,
+    actor: Actor = LOCAL_ADMIN,
 ) -> ReportResult:
-    """``spec.run`` on an open connection, its faults contained (see the module)."""
+    """``spec.run`` on an open connection, its faults contained, as ``actor`` may see it
+    (see the module)."""
     owner = app.registry.owners.get(("report", spec.name), "?")
     try:
         result = spec.run(ReportRequest(connection=connection, app=app, start=start, end=end,
@@ -103,14 +123,19 @@ def execute_report(
         raise
     except Exception as exc:
         raise PluginError(
-            f"report {spec.name!r} (plugin {owner!r}) failed: {type(exc).__name__}: {exc}"
+            _("report {spec!r} (plugin {owner!r}) failed: {type}: {error}").format(
+                spec=spec.name, owner=owner, type=type(exc).__name__, error=exc)
         ) from exc
     if not isinstance(result, ReportResult):
         raise PluginError(
-            f"report {spec.name!r} (plugin {owner!r}) returned {type(result).__name__}, "
-            "not a ReportResult"
+            _("report {spec!r} (plugin {owner!r}) returned {type}, "
+            "not a ReportResult").format(spec=spec.name, owner=owner, type=type(result).__name__)
         )
-    return result
+    if actor.sees_all:
+        return result
+    from salesplan.core.reports.visibility import own_rows
+
+    return own_rows(result, actor, [member.id for member in app.config.members])
 
 
 def run_report(
@@ -122,9 +147,10 @@ def run_report(
     *,
     today: date | None = None,
     progress: ProgressCallback | None = None,
+    actor: Actor = LOCAL_ADMIN,
 ) -> ReportResult:
     """Run report ``name`` over ``[start, end]`` (inclusive team-timezone days) with options
-    given as text or typed values; the result is plain, for any renderer."""
+    given as text or typed values, for ``actor``; the result is plain, for any renderer."""
     from salesplan.core.calendar import today as calendar_today
 
     spec = find_report(app, name)
@@ -132,4 +158,4 @@ def run_report(
     first, last = report_range(spec, start, end, today or calendar_today(app.tz))
     prepare_report(app, spec, first, last, progress)
     with app.read_connection() as connection:
-        return execute_report(connection, app, spec, first, last, values)
+        return execute_report(connection, app, spec, first, last, values, actor=actor)

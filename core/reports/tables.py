@@ -1,5 +1,6 @@
 """The kernel's rollup tables: the shared action-count read model (created by migrations
-``0002_report_rollups``, ``0003_touch_month_links`` and ``0004_plugin_rollups``).
+``0002_report_rollups``, ``0003_touch_month_links`` and ``0004_plugin_rollups``), and the
+raw-action tally the rollups are checked against (``0007_rollup_tally``).
 
 Plain SQLAlchemy Core tables on their own ``MetaData``: derived data kept exact by
 ``salesplan.core.reports.rollups`` in the transaction of every write (see there), in the time
@@ -47,6 +48,22 @@ activity_rollup = Table(
 )
 """Actions per local day, member, type, outcome and kind of target."""
 
+activity_month = Table(
+    "activity_month",
+    metadata,
+    Column("month", Date, nullable=False),  # the first day of a local month
+    Column("member", String(64), nullable=False),
+    Column("action_type", String(64), nullable=False),
+    Column("outcome", String(64), nullable=False),
+    Column("on_lead", Boolean, nullable=False),
+    Column("actions", Integer, nullable=False),
+    PrimaryKeyConstraint("month", "member", "action_type", "outcome", "on_lead",
+                         name="pk_activity_month"),
+)
+"""``activity_rollup`` summed per local month, kept by triggers on it (migration
+``0007_rollup_tally``): a half-year of counts is six months of rows, plus the days of the
+range's partial months, instead of every day's rows."""
+
 lead_touch_month = Table(
     "lead_touch_month",
     metadata,
@@ -72,4 +89,17 @@ rollup_stale = Table(
 raised; the action was kept) records its month here, and the next report or
 ``salesplan check --rollups --repair`` rebuilds it."""
 
-KERNEL_ROLLUP_TABLES: tuple[Table, ...] = (activity_rollup, lead_touch_month)
+action_tally = Table(
+    "action_tally",
+    metadata,
+    Column("day", Date, nullable=False),  # a UTC day
+    Column("member", String(64), nullable=False),
+    Column("actions", Integer, nullable=False),
+    PrimaryKeyConstraint("day", "member", name="pk_action_tally"),
+)
+"""Raw actions per UTC day and member, kept by triggers on ``actions`` (migration
+``0007_rollup_tally``) for every write, however it is made; bulk writers count what they
+write themselves (``salesplan.core.reports.tally``). Not a rollup: the raw side of the
+rollups' freshness check."""
+
+KERNEL_ROLLUP_TABLES: tuple[Table, ...] = (activity_rollup, activity_month, lead_touch_month)

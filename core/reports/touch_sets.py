@@ -136,11 +136,14 @@ def _count_raw(
 
 
 def link_months(
-    db: Executor, touch: TouchSet, since: date, only: dict[str, Any] | None = None
+    db: Executor, touch: TouchSet, since: date, only: dict[str, Any] | None = None,
+    month: date | None = None,
 ) -> None:
     """Set ``prev_month`` of every row from month ``since`` on (only rows whose value
     changes are written); ``only`` restricts it to the rows whose columns have those values
-    (the key of one logged action), so relinking after one action touches a few rows.
+    (the key of one logged action), so relinking after one action touches a few rows;
+    ``month`` to the keys that have a row in that month or a row linked to it (after that
+    one month was folded again).
 
     One set-based statement: ``LAG(month)`` over the whole history of the keys that have a
     row from ``since`` on, joined back by ``UPDATE … FROM``. (A correlated "latest earlier
@@ -150,6 +153,9 @@ def link_months(
     table = touch.table
     identity = [table.c[name] for name in touch.identity]
     recent_keys = select(*identity).where(table.c.month >= since).distinct()
+    if month is not None:
+        recent_keys = select(*identity).where(
+            or_(table.c.month == month, table.c.prev_month == month)).distinct()
     if only:
         recent_keys = recent_keys.where(*(table.c[name] == value for name, value in only.items()))
     history = (

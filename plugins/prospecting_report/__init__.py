@@ -16,6 +16,8 @@ from salesplan.core.reporting import ReportRequest, ReportResult, ReportSpec
 from salesplan.core.schema import PluginSchema
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from salesplan.core.reports.rollup_kit import RollupSpec
 
 MANIFEST = PluginManifest(
@@ -59,3 +61,11 @@ def salesplan_rollups() -> list[RollupSpec]:
     from salesplan.plugins.prospecting_report.rollup import PROSPECTING_ROLLUP
 
     return [PROSPECTING_ROLLUP]
+
+
+@hookimpl
+def salesplan_data_imported(connection: Connection) -> None:
+    """A bulk load (its triggers set aside): count the lists' sizes again."""
+    from salesplan.plugins.prospecting_report.rollup import recount_list_sizes
+
+    recount_list_sizes(connection)

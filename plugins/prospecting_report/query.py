@@ -12,9 +12,9 @@ in range, in config order (members no longer configured last, by id): ``member``
 ``converted`` (its converted prospects they own), ``lead_actions`` (their actions on its
 converted leads).
 
-All counting is done by the database: per-day counts and monthly "worked" sets from the
-rollups (``prospecting_rollup``) plus the raw actions above the watermark or at the range's
-edges; action rows never reach Python.
+All counting is done by the database: monthly and per-day counts and monthly "worked" sets
+from the rollups (``prospecting_month``, ``prospecting_rollup``) plus the raw actions at the
+range's edges, list sizes from ``prospect_list_sizes``; action rows never reach Python.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from salesplan.core.reports.rollups import rollup_view
 from salesplan.core.reports.sql import add_count, in_range, member_ids, request_range_utc
 from salesplan.plugins.prospecting_report.rollup import (
     ROLLUP_NAME,
+    list_sizes,
     prospecting_counts,
     prospects_worked,
 )
@@ -63,9 +64,7 @@ def run_prospecting(request: ReportRequest) -> ReportResult:
     lists = session.execute(
         select(prospecting_lists.c.id, prospecting_lists.c.name).order_by(prospecting_lists.c.name)
     ).all()
-    list_sizes: dict[int, int] = dict(session.execute(
-        select(prospects.c.list_id, func.count()).group_by(prospects.c.list_id)
-    ).all())
+    sizes = list_sizes(session)
     usable = rollup_view(session, app, [ROLLUP_NAME], request.start, request.end)
     counts = prospecting_counts(session, app, usable, request.start, request.end)
     worked, member_worked = prospects_worked(session, app, usable, request.start, request.end)
@@ -114,7 +113,7 @@ def run_prospecting(request: ReportRequest) -> ReportResult:
         list_worked = int(worked.get(list_id, 0))
         rows.append({
             "list": name,
-            "prospects": int(list_sizes.get(list_id, 0)),
+            "prospects": sizes.get(list_id, 0),
             "worked": list_worked,
             "converted": data["converted"],
             "conversion_rate": _rate(data["converted"], list_worked),

@@ -39,6 +39,33 @@ prospecting_rollup = Table(
 from them (true), per member and type. A prospect's list and a lead's origin prospect are
 fixed when the row is created, so the counts never move between lists."""
 
+prospecting_month = Table(
+    "prospecting_month",
+    metadata,
+    Column("month", Date, nullable=False),
+    Column("list_id", Integer, nullable=False),
+    Column("member", String(64), nullable=False),
+    Column("action_type", String(64), nullable=False),
+    Column("on_lead", Boolean, nullable=False),
+    Column("actions", Integer, nullable=False),
+    PrimaryKeyConstraint("month", "list_id", "member", "action_type", "on_lead",
+                         name="pk_prospecting_month"),
+)
+"""``prospecting_rollup`` summed per local month, kept by triggers on it (migration
+``prospecting_0002``)."""
+
+prospect_list_sizes = Table(
+    "prospect_list_sizes",
+    metadata,
+    Column("list_id", Integer, nullable=False),
+    Column("owner", String(64), nullable=False),  # '' for prospects without an owner
+    Column("prospects", Integer, nullable=False),
+    PrimaryKeyConstraint("list_id", "owner", name="pk_prospect_list_sizes"),
+)
+"""How many prospects each list has, per owner: kept by triggers on ``prospects`` (bulk
+loads count it again in ``salesplan_data_imported``). The report's "prospects (all)" column
+without a count of every prospect."""
+
 prospect_touch_month = Table(
     "prospect_touch_month",
     metadata,
@@ -65,4 +92,5 @@ prospect_touch_month_any = Table(
 )
 """(list, prospect, month) for every prospect anyone acted on in that month."""
 
-TABLES: tuple[Table, ...] = (prospecting_rollup, prospect_touch_month, prospect_touch_month_any)
+TABLES: tuple[Table, ...] = (prospecting_rollup, prospecting_month, prospect_list_sizes,
+                             prospect_touch_month, prospect_touch_month_any)

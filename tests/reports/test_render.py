@@ -115,3 +115,21 @@ def test_csv_one_header_grouped_columns() -> None:
 def test_csv_of_no_rows_is_the_header_alone() -> None:
     empty = RESULT.model_copy(update={"rows": []})
     assert to_csv(empty) == "who,actions,outcomes,rate,amount\n"
+
+
+def test_terminal_control_sequences_in_values_are_shown_escaped() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from salesplan.core.render import to_rich_table
+    from salesplan.core.reporting import Column, ReportResult
+    from salesplan.core.text import printable
+
+    result = ReportResult(report="x", title="X", columns=[Column(key="list", label="List")],
+                          rows=[{"list": "Cold\x1b[2J\x1b]0;pwned\x07 list"}])
+    out = StringIO()
+    Console(file=out, width=120).print(to_rich_table(result))
+    assert "\x1b" not in out.getvalue() and "\x07" not in out.getvalue()
+    assert "Cold\\x1b[2J\\x1b]0;pwned\\x07 list" in out.getvalue()
+    assert printable("two\nlines\tand tab") == "two\nlines\tand tab"
