@@ -254,7 +254,7 @@ def build_digest(session: Session, app: AppContext, day: date) -> Digest:
     result = execute_report(session.connection(), app, report, day, day, {})
     types = app.registry.action_types
     progress = compute_objectives(session, app, day=day)
-    working = is_working_day(day, app.config.team.working_days)
+    working = is_working_day(day, app.config.team.working_days, app.config.team.holidays)
     day_lines: dict[str, list[ObjectiveLine]] = {}
     behind: list[ObjectiveLine] = []
     week_period = ""

@@ -4,17 +4,17 @@ The order of operations is what makes retries safe:
 
 1. build the digest (read-only) and plan the messages: the team digest to ``to`` plus every
    manager, and with ``per_member`` one personal digest per rep;
-2. for each message, drop the recipients a ``SentDigest`` row already records (unless
-   ``force``) and say so;
-3. hand the message to the notifier; only the recipients it *accepted* get a ``SentDigest``
-   row, each committed on its own, so a later failure never loses an earlier success;
-4. any failure (refused, timeout, TLS, login, recipient rejected) is collected, recorded
-   nowhere, and raised at the end as one ``DeliveryError`` (exit status 2): the next run
-   sends exactly what is missing.
-
-Two runs started at the same instant could both send (there is no lock held across the SMTP
-conversation, which could block action logging for the whole timeout); cron and systemd timers
-run one at a time, which is what the digest is for.
+2. for each message, claim every recipient in the kernel's delivery log
+   (``salesplan.core.delivery``): a recipient who has it already is skipped (unless
+   ``force``), one another live run is sending to right now is left to it — so several runs
+   started at once (cron and a manual run, two servers on one PostgreSQL) send each message
+   once; no database lock is held over the SMTP conversation;
+3. hand the message to the notifier; the recipients it *accepted* are confirmed as sent, the
+   others released, so a later failure never loses an earlier success;
+4. any failure (refused, timeout, TLS, login, recipient rejected) is collected, its claims
+   released, and raised at the end as one ``DeliveryError`` (exit status 2): the next run
+   sends exactly what is missing. A run killed mid-conversation leaves claims that the next
+   run takes over (at once on the same host, after ``claim_timeout`` from another one).
 """
 
 from __future__ import annotations
@@ -25,11 +25,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 
-from salesplan.core.calendar import utc_now
-from salesplan.core.db.models import SentDigest
+from salesplan.core.delivery import claim, confirm, release
 from salesplan.core.errors import ConfigError, DeliveryError
 from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage, call_deliver
 from salesplan.plugins.email_digest.build import Digest, build_digest, personal_digest
@@ -153,41 +150,6 @@ def resolve_notifier(
     return spec, section
 
 
-def sent_recipients(app: AppContext, day: date, channel: str) -> set[str]:
-    """Lower-cased recipients already recorded for this date and channel."""
-    with app.session() as session:
-        rows = session.exec(
-            select(SentDigest.recipient).where(
-                SentDigest.digest_date == day, SentDigest.channel == channel
-            )
-        ).all()
-    return {r.lower() for r in rows}
-
-
-def record_sent(app: AppContext, day: date, channel: str, recipient: str) -> None:
-    """Record (or, after ``--force``, refresh) one accepted send, in its own transaction."""
-    with app.write_session() as session:
-        existing = session.exec(
-            select(SentDigest).where(
-                SentDigest.digest_date == day,
-                SentDigest.channel == channel,
-                col(SentDigest.recipient) == recipient,
-            )
-        ).first()
-        if existing is not None:
-            existing.sent_at = utc_now()
-        else:
-            session.add(
-                SentDigest(
-                    digest_date=day, recipient=recipient, channel=channel, sent_at=utc_now()
-                )
-            )
-        try:
-            session.commit()
-        except IntegrityError:  # a concurrent run recorded it first: the send is recorded
-            session.rollback()
-
-
 def _deliver(
     app: AppContext, spec: NotifierSpec, message: OutgoingMessage, settings: BaseModel
 ) -> DeliveryReport:
@@ -231,18 +193,25 @@ def send_digest(app: AppContext, day: date, *, force: bool = False) -> DigestRun
             ("notifiers", "email_digest", "to"),
             "no recipients: list addresses in `to` or give a manager an email",
         )
+    message_key = f"digest:{day.isoformat()}"
     for planned in (m for m in messages if m.recipients):
-        already = set() if force else sent_recipients(app, day, planned.channel)
-        skipped = [r for r in planned.recipients if r.lower() in already]
-        pending = tuple(r for r in planned.recipients if r.lower() not in already)
+        claims, skipped, busy = claim(app, message_key, planned.recipients, planned.channel,
+                                      force=force, timeout=settings.claim_timeout)
         if skipped:
             run.skipped += [(planned.channel, r) for r in skipped]
             run.lines.append(
                 f"already sent the digest for {day} to {', '.join(skipped)} "
                 f"({planned.channel}); --force sends it again"
             )
-        if not pending:
+        if busy:
+            run.skipped += [(planned.channel, r) for r in busy]
+            run.lines.append(
+                f"another run is sending the digest for {day} to {', '.join(busy)} "
+                f"({planned.channel}) right now: left to it"
+            )
+        if not claims:
             continue
+        pending = tuple(c.recipient for c in claims)
         outgoing = OutgoingMessage(
             subject=planned.subject,
             text=planned.text,
@@ -254,18 +223,20 @@ def send_digest(app: AppContext, day: date, *, force: bool = False) -> DigestRun
         try:
             report = _deliver(app, spec, outgoing, notifier_settings)
         except DeliveryError as exc:
+            release(app, claims)
             run.failures.append(exc.message)
             continue
         accepted = {a.lower() for a in report.accepted}
-        delivered = [r for r in pending if r.lower() in accepted]
-        for recipient in delivered:
-            record_sent(app, day, planned.channel, recipient)
-            run.sent.append((planned.channel, recipient))
+        delivered = [c for c in claims if c.recipient.lower() in accepted]
+        confirm(app, delivered)
+        release(app, [c for c in claims if c.recipient.lower() not in accepted])
+        run.sent += [(planned.channel, c.recipient) for c in delivered]
         if delivered:
             complete = len(delivered) == len(pending)
             where = f" ({report.detail})" if report.detail and complete else ""
             run.lines.append(
-                f"sent the digest for {day} to {', '.join(delivered)} via {spec.name}{where}"
+                f"sent the digest for {day} to {', '.join(c.recipient for c in delivered)} "
+                f"via {spec.name}{where}"
             )
         missing = [r for r in pending if r.lower() not in accepted]
         if missing:

@@ -75,6 +75,11 @@ class EmailDigestSettings(SmtpSettings):
     per_member: bool = Field(
         default=False, description="Also send each rep (role = rep, with an email) their own."
     )
+    claim_timeout: float = Field(
+        default=600.0, gt=0,
+        description="Seconds after which a send that was never confirmed (its run died on "
+        "another host) is retried by the next run.",
+    )
     via: str = Field(
         default=SMTP,
         pattern=r"^[a-z][a-z0-9_]*$",

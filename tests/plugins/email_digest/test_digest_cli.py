@@ -9,16 +9,15 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlmodel import select
 
 from salesplan.core.calendar import today
 from salesplan.core.context import AppContext
-from salesplan.core.db.models import SentDigest
+from salesplan.core.db.models import Delivery
 from salesplan.plugins.email_digest.build import build_digest
 from salesplan.plugins.email_digest.render import render_text
 from tests.conftest import CliResult
-from tests.plugins.email_digest.digest_data import DAY, insert_day
+from tests.plugins.email_digest.digest_data import DAY
 from tests.plugins.email_digest.smtp_server import (
     PASSWORD,
     USER,
@@ -27,7 +26,6 @@ from tests.plugins.email_digest.smtp_server import (
     make_certificates,
     smtp_server,
 )
-from tests.plugins.email_digest.test_digest import digest_config_text
 
 RunCli = Callable[..., CliResult]
 TEAM = ["boss@acme.test", "dave@acme.test"]
@@ -46,26 +44,11 @@ timeout = 5
 """
 
 
-@pytest.fixture
-def setup(
-    make_app: Callable[..., AppContext], write_config: Callable[..., Path]
-) -> Callable[..., tuple[Path, AppContext]]:
-    """Write a config with the given digest section and fill the base with the test day."""
-
-    def make(section_text: str, plugins: str = '"email_digest"') -> tuple[Path, AppContext]:
-        path = write_config(digest_config_text(section_text, plugins))
-        app = make_app(path)
-        with app.write_session() as session:
-            insert_day(session)
-        return path, app
-
-    return make
-
-
 def sent_rows(app: AppContext) -> list[tuple[str, str, str]]:
     with app.session() as session:
-        rows = session.exec(select(SentDigest)).all()
-        return sorted((r.digest_date.isoformat(), r.recipient, r.channel) for r in rows)
+        rows = session.exec(select(Delivery).where(Delivery.state == "sent")).all()
+        return sorted((r.message.removeprefix("digest:"), r.recipient, r.channel)
+                      for r in rows)
 
 
 def digest(run_cli: RunCli, path: Path, *args: str, env: dict[str, str] | None = None) -> CliResult:

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from salesplan.core import hookimpl
 from salesplan.core.context import AppContext
-from salesplan.core.db.models import SentDigest
+from salesplan.core.db.models import Delivery
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage
 from salesplan.core.pluginmanager import PluginInfo
@@ -79,7 +79,8 @@ def make_recorder_app(
 
 def recorded(app: AppContext) -> list[tuple[str, str]]:
     with app.session() as session:
-        return sorted((r.recipient, r.channel) for r in session.exec(select(SentDigest)).all())
+        rows = session.exec(select(Delivery).where(Delivery.state == "sent")).all()
+        return sorted((r.recipient, r.channel) for r in rows)
 
 
 def test_a_crashing_notifier_is_named_and_other_sends_are_kept(
