@@ -4,8 +4,13 @@ Every function takes a session and the ``AppContext``, validates against the con
 flushes without committing: the caller owns the transaction (one commit per command). The
 exception is ``record_action``, which runs its own write transaction and then the
 ``salesplan_after_action`` hook.
+
+Every function that reads or writes leads, prospects, actions or reminders takes ``actor=``
+(``salesplan.core.access.Actor``; default the local admin): a record the actor may not see is
+not found, an action their role does not allow is a ``ForbiddenError`` (SPEC §11).
 """
 
+from salesplan.core.access import LOCAL_ADMIN, Actor
 from salesplan.core.services.actions import LoggedAction, log_action, record_action
 from salesplan.core.services.answers import validate_answers
 from salesplan.core.services.common import CLOSED_STATUSES, LEAD_STATUSES, OPEN_STATUSES
@@ -20,6 +25,7 @@ from salesplan.core.services.leads import (
     set_status,
     standby_due,
 )
+from salesplan.core.services.listing import action_select, lead_select, page, prospect_select
 from salesplan.core.services.prospects import (
     add_prospect,
     convert_prospect,
@@ -39,9 +45,12 @@ from salesplan.core.services.rules import matching_rules
 __all__ = [
     "CLOSED_STATUSES",
     "LEAD_STATUSES",
+    "LOCAL_ADMIN",
     "OPEN_STATUSES",
+    "Actor",
     "LeadFile",
     "LoggedAction",
+    "action_select",
     "add_prospect",
     "close_matching_reminder",
     "convert_prospect",
@@ -56,9 +65,12 @@ __all__ = [
     "get_prospect",
     "last_step_change",
     "lead_file",
+    "lead_select",
     "log_action",
     "matching_rules",
     "move_lead",
+    "page",
+    "prospect_select",
     "record_action",
     "reminder_targets",
     "schedule_reminder",

@@ -8,7 +8,7 @@ hook, whose failures are contained so a broken notifier never loses the action.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from salesplan.core.access import LOCAL_ADMIN, Actor, check_acts_as, check_sees
 from salesplan.core.calendar import utc_now
 from salesplan.core.db.models import Action, Lead, Prospect
 from salesplan.core.effects import EffectContext
 from salesplan.core.errors import DataError, SalesplanError
+from salesplan.core.fields import check_text
 from salesplan.core.reports.rollups import fold_logged_action
 from salesplan.core.services.answers import validate_answers
 from salesplan.core.services.common import check_member, known, lock_row, resolve_at
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from salesplan.core.action_types import ActionTypeSpec
     from salesplan.core.app import AppContext
     from salesplan.core.effects import CompiledRule
+from salesplan.core.i18n import _
 
 AFTER_ACTION_HOOK = "salesplan_after_action"
 
@@ -53,8 +56,10 @@ def _action_type(app: AppContext, action_type: str) -> ActionTypeSpec:
     spec = app.registry.action_types.get(action_type)
     if spec is None:
         raise DataError(
-            f"unknown action type {action_type!r} "
-            f"(known: {known(app.registry.action_types)})"
+            _("unknown action type {action_type!r} "
+            "(known: {action_types})").format(
+                action_type=action_type, action_types=known(app.registry.action_types)),
+            field="action_type",
         )
     return spec
 
@@ -63,26 +68,39 @@ def _check_outcome(spec: ActionTypeSpec, outcome: str | None) -> str | None:
     if outcome is None or outcome == "":
         return None
     if not spec.outcomes:
-        raise DataError(f"action type {spec.id!r} has no outcomes (got {outcome!r})")
+        raise DataError(_("action type {spec!r} has no outcomes (got {outcome!r})").format(
+            spec=spec.id, outcome=outcome),
+                        field="outcome")
     if outcome not in spec.outcome_ids:
         raise DataError(
-            f"unknown outcome {outcome!r} for action type {spec.id!r} "
-            f"(outcomes: {known(spec.outcome_ids)})"
+            _("unknown outcome {outcome!r} for action type {spec!r} "
+            "(outcomes: {outcome_ids})").format(
+                outcome=outcome, spec=spec.id, outcome_ids=known(spec.outcome_ids)),
+            field="outcome",
         )
     return outcome
 
 
 def _target(
-    session: Session, lead: Lead | str | None, prospect: Prospect | str | None
+    session: Session, lead: Lead | str | None, prospect: Prospect | str | None, actor: Actor
 ) -> tuple[Lead | None, Prospect | None]:
     if (lead is None) == (prospect is None):
-        raise DataError("an action is on exactly one lead or prospect: give one of them")
+        raise DataError(_("an action is on exactly one lead or prospect: give one of them"),
+                        field="lead")
     if lead is not None:
-        found = lead if isinstance(lead, Lead) else get_lead(session, lead)
+        if isinstance(lead, Lead):
+            check_sees(actor, lead.owner, "lead", lead.key)
+            found = lead
+        else:
+            found = get_lead(session, lead, actor=actor)
         lock_row(session, found)
         return found, None
     assert prospect is not None
-    found_prospect = prospect if isinstance(prospect, Prospect) else get_prospect(session, prospect)
+    if isinstance(prospect, Prospect):
+        check_sees(actor, prospect.owner, "prospect", prospect.key)
+        found_prospect = prospect
+    else:
+        found_prospect = get_prospect(session, prospect, actor=actor)
     lock_row(session, found_prospect)
     return None, found_prospect
 
@@ -138,17 +156,26 @@ def log_action(
     at: datetime | None = None,
     note: str = "",
     answers: Mapping[str, Any] | None = None,
+    actor: Actor = LOCAL_ADMIN,
 ) -> LoggedAction:
     """Validate and insert an action, close the reminder it answers, apply matching rules.
 
-    ``lead``/``prospect`` are rows or their keys. Script answers are stored on the action and
-    merged into the lead's (or prospect's) custom fields. Flushes; the caller commits.
+    ``lead``/``prospect`` are rows or their keys, which the actor must see; a rep logs as
+    themselves only. The outcome rules run as automation (whatever the actor's role).
+    Script answers are stored on the action and merged into the lead's (or prospect's)
+    custom fields. Flushes; the caller commits.
     """
     spec = _action_type(app, action_type)
     outcome = _check_outcome(spec, outcome)
     check_member(app, member)
-    typed = validate_answers(app, spec, answers)
-    target_lead, target_prospect = _target(session, lead, prospect)
+    check_acts_as(actor, member, "log actions")
+    note = check_text(note, "note")
+    try:
+        typed = validate_answers(app, spec, answers)
+    except DataError as exc:
+        exc.field = exc.field or "answers"
+        raise
+    target_lead, target_prospect = _target(session, lead, prospect, actor)
     logged_at = resolve_at(app, at)
 
     action = Action(
@@ -198,11 +225,18 @@ def log_action(
     )
 
 
-def record_action(app: AppContext, **kwargs: Any) -> LoggedAction:
+def record_action(
+    app: AppContext,
+    *,
+    before_commit: Callable[[Session, LoggedAction], None] | None = None,
+    **kwargs: Any,
+) -> LoggedAction:
     """Log an action in its own write transaction, commit, then run the after-action hook.
 
-    Takes ``log_action``'s keyword arguments (``lead``/``prospect`` as keys or rows). A failing
-    hook does not undo the committed action: its message lands in ``warnings``.
+    Takes ``log_action``'s keyword arguments (``lead``/``prospect`` as keys or rows,
+    ``actor``). ``before_commit(session, logged)`` runs in the transaction after the action
+    and its rules (the API keeps its idempotency record there). A failing hook does not undo
+    the committed action: its message lands in ``warnings``.
     """
     for name in ("lead", "prospect"):
         value = kwargs.get(name)
@@ -211,6 +245,8 @@ def record_action(app: AppContext, **kwargs: Any) -> LoggedAction:
     with app.write_session() as session:
         session.expire_on_commit = False
         logged = log_action(session, app, **kwargs)
+        if before_commit is not None:
+            before_commit(session, logged)
         session.commit()
     arguments = {"app": app, "action": logged.action, "effects": list(logged.effects)}
     for plugin, function, argnames in app.plugins.implementations(AFTER_ACTION_HOOK):

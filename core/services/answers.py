@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from salesplan.core.errors import DataError
+from salesplan.core.fields import check_text
 from salesplan.core.services.common import known
 
 if TYPE_CHECKING:
     from salesplan.core.action_types import ActionTypeSpec
     from salesplan.core.app import AppContext
     from salesplan.core.config.models import Question
+from salesplan.core.i18n import _
 
 YES = frozenset({"yes", "true"})
 NO = frozenset({"no", "false"})
@@ -28,13 +30,15 @@ def _yes_no(question: Question, value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in YES | NO:
         return value.strip().lower() in YES
-    raise DataError(f"answer to {question.id!r} must be yes or no, not {value!r}")
+    raise DataError(_("answer to {question!r} must be yes or no, not {value!r}").format(
+        question=question.id, value=value))
 
 
 def _number(question: Question, value: Any) -> int | float:
     number: int | float
     if isinstance(value, bool):
-        raise DataError(f"answer to {question.id!r} must be a number, not {value!r}")
+        raise DataError(_("answer to {question!r} must be a number, not {value!r}").format(
+            question=question.id, value=value))
     if isinstance(value, int | float):
         number = value
     elif isinstance(value, str):
@@ -46,12 +50,15 @@ def _number(question: Question, value: Any) -> int | float:
                 number = float(text)
             except ValueError:
                 raise DataError(
-                    f"answer to {question.id!r} must be a number, not {value!r}"
+                    _("answer to {question!r} must be a number, not {value!r}").format(
+                        question=question.id, value=value)
                 ) from None
     else:
-        raise DataError(f"answer to {question.id!r} must be a number, not {value!r}")
+        raise DataError(_("answer to {question!r} must be a number, not {value!r}").format(
+            question=question.id, value=value))
     if isinstance(number, float) and not math.isfinite(number):
-        raise DataError(f"answer to {question.id!r} must be a finite number, not {value!r}")
+        raise DataError(_("answer to {question!r} must be a finite number, not {value!r}").format(
+            question=question.id, value=value))
     return number
 
 
@@ -59,16 +66,19 @@ def _choice(question: Question, value: Any) -> str:
     text = value.strip() if isinstance(value, str) else value
     if text not in question.choices:
         raise DataError(
-            f"answer to {question.id!r} must be one of: {known(question.choices)} "
-            f"(not {value!r})"
+            _("answer to {question!r} must be one of: {choices} "
+            "(not {value!r})").format(
+                question=question.id, choices=known(question.choices), value=value)
         )
     return str(text)
 
 
 def _text(question: Question, value: Any) -> str:
     if not isinstance(value, str):
-        raise DataError(f"answer to {question.id!r} must be text, not {value!r}")
-    return value.strip()
+        raise DataError(_("answer to {question!r} must be text, not {value!r}").format(
+            question=question.id, value=value))
+    return check_text(value.strip(), "answer", label=_("answer to {question!r}").format(
+        question=question.id))
 
 
 CONVERTERS = {"yes_no": _yes_no, "number": _number, "choice": _choice, "text": _text}
@@ -81,16 +91,19 @@ def validate_answers(
     if not answers:
         return {}
     if spec.script is None:
-        raise DataError(f"action type {spec.id!r} has no call script: it takes no answers")
+        raise DataError(_("action type {spec!r} has no call script: it takes no answers").format(
+            spec=spec.id))
     script = app.config.script(spec.script)
     if script is None:  # the config checks references; kept for plugin-made types
-        raise DataError(f"action type {spec.id!r} uses unknown script {spec.script!r}")
+        raise DataError(_("action type {spec!r} uses unknown script {script!r}").format(
+            spec=spec.id, script=spec.script))
     questions = {q.id: q for q in script.questions}
     for key in answers:
         if key not in questions:
             raise DataError(
-                f"unknown question {key!r} in script {script.id!r} "
-                f"(questions: {known(questions)})"
+                _("unknown question {key!r} in script {script!r} "
+                "(questions: {questions})").format(
+                    key=key, script=script.id, questions=known(questions))
             )
     return {
         qid: CONVERTERS[question.kind](question, answers[qid])

@@ -6,6 +6,7 @@ raises one ``DataError``/``NotFoundError`` with a clear message and leaves the s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,8 @@ from sqlalchemy import select
 
 from salesplan.core.calendar import local_midnight_utc, to_utc, utc_now
 from salesplan.core.errors import DataError, NotFoundError
+from salesplan.core.fields import MAX_AMOUNT
+from salesplan.core.i18n import _
 from salesplan.core.statuses import CLOSED_STATUSES, LEAD_STATUSES, OPEN_STATUSES
 
 __all__ = ["CLOSED_STATUSES", "LEAD_STATUSES", "OPEN_STATUSES"]
@@ -51,7 +54,8 @@ def check_member(app: AppContext, member_id: str, what: str = "member") -> Membe
     member = app.config.member(member_id)
     if member is None:
         members = known(m.id for m in app.config.members)
-        raise NotFoundError(f"unknown {what} {member_id!r} (members: {members})")
+        raise NotFoundError(_("unknown {what} {member_id!r} (members: {members})").format(
+            what=what, member_id=member_id, members=members), field=what)
     return member
 
 
@@ -60,7 +64,9 @@ def check_pipeline(app: AppContext, pipeline_id: str) -> Pipeline:
     pipeline = app.config.pipeline(pipeline_id)
     if pipeline is None:
         pipelines = known(p.id for p in app.config.pipelines)
-        raise NotFoundError(f"unknown pipeline {pipeline_id!r} (pipelines: {pipelines})")
+        raise NotFoundError(_("unknown pipeline {pipeline_id!r} (pipelines: {pipelines})").format(
+            pipeline_id=pipeline_id, pipelines=pipelines),
+                            field="pipeline")
     return pipeline
 
 
@@ -68,7 +74,9 @@ def check_step(pipeline: Pipeline, step: str) -> str:
     """``step`` if it belongs to ``pipeline``, else a ``NotFoundError`` listing its steps."""
     if step not in pipeline.steps:
         raise NotFoundError(
-            f"unknown step {step!r} in pipeline {pipeline.id!r} (steps: {known(pipeline.steps)})"
+            _("unknown step {step!r} in pipeline {pipeline!r} (steps: {steps})").format(
+                step=step, pipeline=pipeline.id, steps=known(pipeline.steps)),
+            field="step",
         )
     return step
 
@@ -76,7 +84,9 @@ def check_step(pipeline: Pipeline, step: str) -> str:
 def check_status(status: str) -> str:
     """``status`` if it is a lead status, else a ``DataError`` listing them."""
     if status not in LEAD_STATUSES:
-        raise DataError(f"unknown status {status!r} (statuses: {known(LEAD_STATUSES)})")
+        raise DataError(_("unknown status {status!r} (statuses: {lead_statuses})").format(
+            status=status, lead_statuses=known(LEAD_STATUSES)),
+                        field="status")
     return status
 
 
@@ -85,9 +95,14 @@ def check_amount(amount: float | str) -> float:
     try:
         value = float(amount)
     except (TypeError, ValueError):
-        raise DataError(f"amount must be a number, not {amount!r}") from None
-    if value != value or value < 0:  # NaN or negative
-        raise DataError(f"amount must be a number >= 0, not {amount!r}")
+        raise DataError(_("amount must be a number, not {amount!r}").format(
+            amount=amount), field="amount") from None
+    if not math.isfinite(value) or value < 0:  # NaN, infinite or negative
+        raise DataError(_("amount must be a number >= 0, not {amount!r}").format(
+            amount=amount), field="amount")
+    if value > MAX_AMOUNT:
+        raise DataError(_("amount must be at most {max_amount:,}, not {amount!r}").format(
+            max_amount=MAX_AMOUNT, amount=amount), field="amount")
     return value
 
 

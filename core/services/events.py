@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from salesplan.core.app import AppContext
+from salesplan.core.i18n import _
 
 WARNINGS = "salesplan_warnings"
 
@@ -68,6 +69,6 @@ def fire_imported(connection: Connection, app: AppContext, **kwargs: Any) -> Non
             function(**{name: arguments[name] for name in argnames})
         except Exception as exc:
             raise PluginError(
-                f"plugin {plugin!r} failed in salesplan_data_imported: {_message(exc)}; "
-                "nothing was imported"
+                _("plugin {plugin!r} failed in salesplan_data_imported: {error}; "
+                "nothing was imported").format(plugin=plugin, error=_message(exc))
             ) from exc

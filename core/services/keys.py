@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from salesplan.core.db.models import Action, Lead, Prospect
 from salesplan.core.errors import NotFoundError
+from salesplan.core.i18n import _
 
 Keyed = TypeVar("Keyed", Lead, Prospect, Action)
 
@@ -44,13 +45,26 @@ def insert_with_key(session: Session, row: Keyed) -> Keyed:
     return row
 
 
+MAX_ID = 2**31 - 1
+"""The largest integer id a table holds (PostgreSQL ``integer``)."""
+
+
+def stored_id(text: str) -> int | None:
+    """``text`` as an integer id when it can be one (ASCII digits, within ``MAX_ID``)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
+
+
 def get_by_key(session: Session, model: type[Keyed], ref: str | int, what: str) -> Keyed:
     """The ``model`` row whose key is ``ref`` (or, failing that, whose integer id it is);
     ``NotFoundError("unknown <what> 'ref'")`` otherwise."""
     text = str(ref).strip()
     row = session.exec(select(model).where(col(model.key) == text)).first()
-    if row is None and text.isdigit():
-        row = session.get(model, int(text))
+    row_id = stored_id(text)
+    if row is None and row_id is not None:
+        row = session.get(model, row_id)
     if row is None:
-        raise NotFoundError(f"unknown {what} {text!r}")
+        raise NotFoundError(_("unknown {what} {text!r}").format(what=what, text=text))
     return row

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
+from salesplan.core.access import LOCAL_ADMIN, Actor, check_sees, sees_owner
 from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, Reminder, StepChange
 from salesplan.core.services.leads import effective_status
 
@@ -36,8 +37,11 @@ class LeadFile:
         return [r for r in self.reminders if not r.done]
 
 
-def lead_file(session: Session, app: AppContext, lead: Lead) -> LeadFile:
-    """Read the whole file of ``lead``."""
+def lead_file(
+    session: Session, app: AppContext, lead: Lead, *, actor: Actor = LOCAL_ADMIN
+) -> LeadFile:
+    """Read the whole file of ``lead`` (the origin prospect only when the actor sees it)."""
+    check_sees(actor, lead.owner, "lead", lead.key)
     steps = session.exec(
         select(StepChange)
         .where(StepChange.lead_id == lead.id)
@@ -52,6 +56,8 @@ def lead_file(session: Session, app: AppContext, lead: Lead) -> LeadFile:
         .order_by(col(Reminder.due_at), col(Reminder.id))
     ).all()
     prospect = session.get(Prospect, lead.prospect_id) if lead.prospect_id else None
+    if prospect is not None and not sees_owner(actor, prospect.owner):
+        prospect = None
     prospect_list = None
     prospect_actions: list[Action] = []
     if prospect is not None:

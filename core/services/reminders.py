@@ -8,6 +8,14 @@ from typing import TYPE_CHECKING, cast
 
 from sqlmodel import Session, col, select
 
+from salesplan.core.access import (
+    LOCAL_ADMIN,
+    Actor,
+    check_acts_as,
+    check_sees,
+    member_clause,
+    sees_owner,
+)
 from salesplan.core.calendar import day_range_utc, today
 from salesplan.core.db.models import Action, Lead, Prospect, Reminder
 from salesplan.core.errors import DataError
@@ -15,13 +23,15 @@ from salesplan.core.services.common import check_member, resolve_at, resolve_day
 
 if TYPE_CHECKING:
     from salesplan.core.app import AppContext
+from salesplan.core.i18n import _
 
 
 def due_reminders(
-    session: Session, app: AppContext, *, member: str | None = None, day: date | None = None
+    session: Session, app: AppContext, *, member: str | None = None, day: date | None = None,
+    actor: Actor = LOCAL_ADMIN,
 ) -> list[Reminder]:
     """Open reminders due on or before the end of ``day`` (team timezone; default today),
-    optionally for one member, by due date."""
+    optionally for one member, by due date; a rep gets their own only."""
     if member is not None:
         check_member(app, member)
     day = day or today(app.tz)
@@ -29,30 +39,39 @@ def due_reminders(
     query = select(Reminder).where(Reminder.done == False, col(Reminder.due_at) < end)  # noqa: E712
     if member is not None:
         query = query.where(Reminder.member == member)
+    own = member_clause(actor, col(Reminder.member))
+    if own is not None:
+        query = query.where(own)
     return list(session.exec(query.order_by(col(Reminder.due_at), col(Reminder.id))).all())
 
 
-def reminder_targets(session: Session, reminders: Iterable[Reminder]) -> dict[int, str]:
+def reminder_targets(
+    session: Session, reminders: Iterable[Reminder], *, actor: Actor = LOCAL_ADMIN
+) -> dict[int, str]:
     """``{reminder id: "lead L12 Acme renewal" | "prospect P7 Jane Roe"}`` for listing
-    reminders: two queries in all (leads, prospects), not one per reminder."""
+    reminders: two queries in all (leads, prospects), not one per reminder. The title of a
+    lead or prospect the actor may not see is left out."""
     rows = list(reminders)
     lead_ids = {r.lead_id for r in rows if r.lead_id is not None}
     prospect_ids = {r.prospect_id for r in rows if r.prospect_id is not None}
     leads: dict[int, str] = {}
     prospects: dict[int, str] = {}
     if lead_ids:
-        query = select(Lead.id, Lead.key, Lead.title).where(col(Lead.id).in_(lead_ids))
+        query = select(Lead.id, Lead.key, Lead.title, Lead.owner).where(
+            col(Lead.id).in_(lead_ids))
         # ``cast``: the primary key of a fetched row is never NULL.
         leads = {
-            cast(int, i): f"lead {key} {title}" for i, key, title in session.exec(query).all()
+            cast(int, i): f"lead {key} {title}" if sees_owner(actor, owner) else f"lead {key}"
+            for i, key, title, owner in session.exec(query).all()
         }
     if prospect_ids:
-        query_p = select(Prospect.id, Prospect.key, Prospect.name).where(
+        query_p = select(Prospect.id, Prospect.key, Prospect.name, Prospect.owner).where(
             col(Prospect.id).in_(prospect_ids)
         )
         prospects = {
-            cast(int, i): f"prospect {key} {name}"  # a fetched primary key is never NULL
-            for i, key, name in session.exec(query_p).all()
+            cast(int, i): (f"prospect {key} {name}" if sees_owner(actor, owner)
+                           else f"prospect {key}")  # a fetched primary key is never NULL
+            for i, key, name, owner in session.exec(query_p).all()
         }
     labels: dict[int, str] = {}
     for reminder in rows:
@@ -99,16 +118,25 @@ def schedule_reminder(
     prospect: Prospect | None = None,
     note: str = "",
     at: datetime | None = None,
+    actor: Actor = LOCAL_ADMIN,
 ) -> Reminder:
-    """A reminder a rep schedules by hand (a date alone is local midnight)."""
+    """A reminder a rep schedules by hand (a date alone is local midnight); a rep schedules
+    their own, on what they see."""
     if action_type not in app.registry.action_types:
         raise DataError(
-            f"unknown action type {action_type!r} "
-            f"(known: {', '.join(app.registry.action_types)})"
+            _("unknown action type {action_type!r} "
+            "(known: {action_types})").format(
+                action_type=action_type, action_types=', '.join(app.registry.action_types)),
+            field="action_type",
         )
     check_member(app, member)
+    check_acts_as(actor, member, "schedule reminders")
     if (lead is None) == (prospect is None):
-        raise DataError("a reminder is on exactly one lead or prospect")
+        raise DataError(_("a reminder is on exactly one lead or prospect"), field="lead")
+    if lead is not None:
+        check_sees(actor, lead.owner, "lead", lead.key)
+    if prospect is not None:
+        check_sees(actor, prospect.owner, "prospect", prospect.key)
     reminder = Reminder(
         action_type=action_type,
         member=member,
