@@ -47,12 +47,24 @@ class AppContext:
         open_base: Callable[[AppContext], None] | None = None,
     ) -> None:
         self.config = config
+        """The validated team config (``TeamConfig``): team, members, pipelines, rules…"""
         self.raw = raw
+        """The config as read, with the file and line of every value (for error messages:
+        ``app.raw.error(("notifiers", "x", "url"), "…")`` names the file that set it)."""
         self.plugins = plugins
+        """The plugin manager: ``plugins.active`` (names in activation order),
+        ``plugins.available`` (every discovered ``PluginInfo``)."""
         self.registry = registry
-        self.rules = tuple(rules)
+        """What the active plugins registered, merged with the config: ``action_types``,
+        ``effects``, ``reports``, ``notifiers``, ``sections``, ``commands``, ``screens``,
+        ``panels``, and ``owners`` (which plugin gave what)."""
+        self.rules: tuple[CompiledRule, ...] = tuple(rules)
+        """The ``[[rules]]`` with their ``then`` tables compiled into effects, in file order."""
         self.sections = sections
-        self.env = dict(os.environ if env is None else env)
+        """The plugins' config sections, validated, by dotted path (read with ``section``)."""
+        self.env: dict[str, str] = dict(os.environ if env is None else env)
+        """The environment (the process's unless the caller gave another): read secrets
+        from it at run time, and ``SALESPLAN_DATABASE_URL`` wins over ``[database] url``."""
         self.progress: ProgressCallback = quiet
         """Where long work (a rollup build when the base is opened) reports progress; the
         CLI sets a terminal bar."""
@@ -62,14 +74,17 @@ class AppContext:
 
     @property
     def config_path(self) -> Path:
+        """The config file loaded (relative paths in it are relative to its folder)."""
         return self.raw.path
 
     @cached_property
     def tz(self) -> ZoneInfo:
+        """The team's time zone: naive times are local here, report days are days here."""
         return ZoneInfo(self.config.team.timezone)
 
     @cached_property
     def database_url(self) -> str:
+        """The database in use: ``$SALESPLAN_DATABASE_URL``, else ``[database] url``."""
         from salesplan.core.db.engine import resolve_database_url
 
         return resolve_database_url(self.config.database.url, self.config_path.parent, self.env)
@@ -155,6 +170,7 @@ class AppContext:
             yield connection
 
     def dispose(self) -> None:
+        """Close the database connections (the next use opens them again)."""
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None

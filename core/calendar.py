@@ -7,13 +7,14 @@ the team timezone; ``day_range_utc`` turns it into a half-open UTC interval, DST
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import _
 
 PeriodKind = Literal["day", "week", "month", "quarter", "half_year", "year"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("day", "week", "month", "quarter", "half_year", "year")
@@ -61,7 +62,8 @@ class Period:
 def check_kind(kind: str) -> PeriodKind:
     """``kind`` as a ``PeriodKind``, or a ``DataError`` listing the known kinds."""
     if kind not in PERIOD_KINDS:
-        raise DataError(f"unknown period {kind!r} (use one of {', '.join(PERIOD_KINDS)})")
+        raise DataError(_("unknown period {kind!r} (use one of {period_kinds})").format(
+            kind=kind, period_kinds=', '.join(PERIOD_KINDS)))
     return kind
 
 
@@ -71,7 +73,8 @@ def week_start_index(week_starts: str) -> int:
         return WEEK_START_INDEX[week_starts]
     except KeyError:
         raise DataError(
-            f"unknown week start {week_starts!r} (use one of {', '.join(WEEK_START_INDEX)})"
+            _("unknown week start {week_starts!r} (use one of {week_start_index})").format(
+                week_starts=week_starts, week_start_index=', '.join(WEEK_START_INDEX))
         ) from None
 
 
@@ -80,7 +83,8 @@ def _weekday_indexes(working_days: Sequence[str]) -> set[int]:
         return {WEEKDAY_INDEX[d] for d in working_days}
     except KeyError as exc:
         raise DataError(
-            f"unknown working day {exc.args[0]!r} (use {', '.join(WEEKDAY_INDEX)})"
+            _("unknown working day {args!r} (use {weekday_index})").format(
+                args=exc.args[0], weekday_index=', '.join(WEEKDAY_INDEX))
         ) from None
 
 
@@ -143,14 +147,16 @@ def previous_period(period: Period, week_starts: str = "monday") -> Period:
     return period_containing(period.kind, period.start - timedelta(days=1), week_starts)
 
 
-def is_working_day(day: date, working_days: Sequence[str]) -> bool:
-    return day.weekday() in _weekday_indexes(working_days)
+def is_working_day(day: date, working_days: Sequence[str],
+                   holidays: Collection[date] = ()) -> bool:
+    """A day of the team's working weekdays that is not one of its ``holidays``."""
+    return day.weekday() in _weekday_indexes(working_days) and day not in holidays
 
 
 def count_working_days(
-    start: date, end: date, working_days: Sequence[str]
+    start: date, end: date, working_days: Sequence[str], holidays: Collection[date] = ()
 ) -> int:
-    """Working days in ``[start, end]`` (0 when ``end < start``)."""
+    """Working days in ``[start, end]`` (0 when ``end < start``), holidays left out."""
     if end < start:
         return 0
     indexes = _weekday_indexes(working_days)
@@ -159,21 +165,34 @@ def count_working_days(
     count = full_weeks * len(indexes)
     first = start.weekday()
     count += sum(1 for i in range(rest) if (first + i) % 7 in indexes)
+    count -= sum(1 for day in set(holidays) if start <= day <= end
+                 and day.weekday() in indexes)
     return count
 
 
 def working_days_in(
-    start: date, end: date, working_days: Sequence[str]
+    start: date, end: date, working_days: Sequence[str], holidays: Collection[date] = ()
 ) -> list[date]:
-    """The working days in ``[start, end]``, in order."""
+    """The working days in ``[start, end]``, in order, holidays left out."""
     indexes = _weekday_indexes(working_days)
     days = []
     day = start
     while day <= end:
-        if day.weekday() in indexes:
+        if day.weekday() in indexes and day not in holidays:
             days.append(day)
         day += timedelta(days=1)
     return days
+
+
+def next_working_day(day: date, working_days: Sequence[str],
+                     holidays: Collection[date] = ()) -> date:
+    """``day`` when it is a working day, else the first working day after it."""
+    for _day in range(3660):  # ten years: a calendar with no working day never ends
+
+        if is_working_day(day, working_days, holidays):
+            return day
+        day += timedelta(days=1)
+    raise DataError(_("the team calendar has no working day in ten years"))
 
 
 def local_midnight_utc(day: date, tz: ZoneInfo) -> datetime:
@@ -186,11 +205,40 @@ def day_range_utc(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datet
     return local_midnight_utc(start, tz), local_midnight_utc(end + timedelta(days=1), tz)
 
 
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+"""The days salesplan accepts (a wider range only overflows date arithmetic)."""
+
+
+def check_day(day: date) -> date:
+    """``day`` when it is within ``FIRST_DAY``–``LAST_DAY``, else a ``DataError``."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DataError(
+            _("{day} is out of range (use a day from {first_day} to "
+            "{last_day})").format(
+                day=day.isoformat(), first_day=FIRST_DAY.isoformat(), last_day=LAST_DAY.isoformat())
+        )
+    return day
+
+
 def to_utc(moment: datetime, tz: ZoneInfo) -> datetime:
-    """UTC for storage: an aware time is that instant, a naive one is local time in ``tz``."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(UTC)
+    """UTC for storage: an aware time is that instant, a naive one is wall-clock time in
+    ``tz``. The one rule for local times (the data folder follows it too): a time skipped by
+    a daylight-saving change (``2026-03-29 02:30`` in Europe/Paris) is an error, and a time
+    that happens twice (``2026-10-25 02:30``) is its first occurrence, the summer-time one
+    (give an offset to mean the other)."""
+    check_day(moment.date())
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC)
+    local = moment.replace(tzinfo=tz, fold=0)
+    utc = local.astimezone(UTC)
+    if utc.astimezone(tz).replace(tzinfo=None) != moment.replace(fold=0):
+        raise DataError(
+            _("{moment} does not exist in {key} (skipped by a "
+            "daylight-saving change); give an offset such as +01:00").format(
+                moment=moment.isoformat(' ', 'minutes'), key=tz.key)
+        )
+    return utc
 
 
 def to_local(stored: datetime, tz: ZoneInfo) -> datetime:
@@ -222,13 +270,15 @@ def parse_timestamp(text: str, tz: ZoneInfo) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise DataError(f"not a date-time: {text!r} (use YYYY-MM-DD HH:MM[:SS][+HH:MM])") from None
+        raise DataError(_("not a date-time: {text!r} (use YYYY-MM-DD HH:MM[:SS][+HH:MM])").format(
+            text=text)) from None
     return to_utc(moment, tz)
 
 
 def parse_day(text: str) -> date:
-    """Parse ``YYYY-MM-DD``."""
+    """Parse ``YYYY-MM-DD`` (a day within ``FIRST_DAY``–``LAST_DAY``)."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
-        raise DataError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+        raise DataError(_("not a date: {text!r} (use YYYY-MM-DD)").format(text=text)) from None
+    return check_day(day)

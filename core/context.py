@@ -17,6 +17,7 @@ from salesplan.core.cli_names import CORE_COMMAND_NAMES
 from salesplan.core.config.loader import display_path, load_config_file
 from salesplan.core.config.references import check_references, compile_rules, validate_sections
 from salesplan.core.errors import ConfigNotFoundError, PluginError
+from salesplan.core.i18n import _
 from salesplan.core.pluginmanager import PluginInfo, SalesplanPluginManager, discover_plugins
 from salesplan.core.registry import build_registry
 from salesplan.core.startup import resume_gc
@@ -33,22 +34,25 @@ def find_config_path(explicit: str | Path | None, env: Mapping[str, str] | None 
     if explicit:
         path = Path(explicit)
         if not path.is_file():
-            raise ConfigNotFoundError(f"{display_path(path)}: config file not found")
+            raise ConfigNotFoundError(_("{path}: config file not found").format(
+                path=display_path(path)))
         return path
     if env.get(CONFIG_ENV):
         path = Path(env[CONFIG_ENV])
         if not path.is_file():
             raise ConfigNotFoundError(
-                f"{display_path(path)}: config file not found (from ${CONFIG_ENV})"
+                _("{path}: config file not found (from ${config_env})").format(
+                    path=display_path(path), config_env=CONFIG_ENV)
             )
         return path
     path = Path.cwd() / DEFAULT_CONFIG_NAME
     if not path.is_file():
         raise ConfigNotFoundError(
-            f"no config found: pass --config PATH, set ${CONFIG_ENV}, or create "
-            f"./{DEFAULT_CONFIG_NAME}.\n"
+            _("no config found: pass --config PATH, set ${config_env}, or create "
+            "./{default_config_name}.\n"
             "To start: `salesplan init` writes a commented starter config here, and "
-            "`salesplan demo` builds a demo team with months of history and opens it."
+            "`salesplan demo` builds a demo team with months of history and opens it.").format(
+                config_env=CONFIG_ENV, default_config_name=DEFAULT_CONFIG_NAME)
         )
     return path
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from salesplan.core.action_types import ActionTypeSpec
+    from salesplan.core.api_routes import ApiRoute
     from salesplan.core.app import AppContext
     from salesplan.core.dashboard import DashboardPanel
     from salesplan.core.effects import RuleEffect
@@ -94,6 +95,18 @@ def salesplan_tui_screens() -> list[ScreenSpec]:
     """Screens this plugin adds to the terminal UI (listed in the command palette).
 
     :return: a list of ``ScreenSpec``; ``factory(app)`` builds the Textual screen lazily.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def salesplan_api_routes() -> list[ApiRoute]:
+    """Routes this plugin adds to the HTTP API of ``salesplan serve``.
+
+    :return: a list of ``ApiRoute``; each is mounted under ``/api/v1/plugins/<plugin>/``
+        with the API's Bearer authentication, its body and query validated by the route's
+        pydantic models, and its handler run in a worker thread with an ``ApiCall``
+        (application context, actor, body, query). Called when the server starts.
     """
     raise NotImplementedError
 

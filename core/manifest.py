@@ -28,6 +28,13 @@ class PluginManifest(BaseModel):
         description="Implementation module, imported only when enabled; defaults to the "
         "module that defines the manifest.",
     )
+    locale: str | None = Field(
+        default=None,
+        description="Folder of the plugin's gettext catalogs, relative to the package of its "
+        "implementation module (usually `locale`): "
+        "`<folder>/<lang>/LC_MESSAGES/<name>.po`, the domain being the plugin name. "
+        "Registered when the plugin is activated; `translator(name)` then translates in it.",
+    )
 
     @field_validator("name")
     @classmethod

@@ -23,6 +23,7 @@ from typing import Any
 import pluggy
 
 from salesplan.core.errors import PluginError
+from salesplan.core.i18n import _
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import PROJECT_NAME
 
@@ -42,6 +43,10 @@ class PluginInfo:
     load: Callable[[], ModuleType]
     always_on: bool = False
     hooks: list[str] = field(default_factory=list)
+    hooks_known: bool = False
+    """Whether ``hooks`` was read: always once the plugin is active; for one that is not,
+    when its hooks are in the module that holds its manifest (already imported to read it)
+    — a separate implementation module is imported only when the plugin is enabled."""
 
     @property
     def name(self) -> str:
@@ -138,15 +143,33 @@ def hook_problems(
     return problems
 
 
+def register_plugin_locale(manifest: PluginManifest, module: ModuleType) -> None:
+    """Make the plugin's catalogs (``manifest.locale``, relative to the package of
+    ``module``) the domain named as the plugin, for ``translator(manifest.name)``."""
+    if manifest.locale is None:
+        return
+    from salesplan.core.i18n import register_domain
+
+    folder = Path(manifest.locale)
+    if not folder.is_absolute():
+        folder = Path(getattr(module, "__file__", None) or ".").resolve().parent / folder
+    register_domain(manifest.name, folder)
+
+
 def _module_loader(module_name: str) -> Callable[[], ModuleType]:
     return lambda: importlib.import_module(module_name)
+
+
+def _separate_implementation(module: ModuleType, manifest: PluginManifest) -> bool:
+    """Whether the hooks are in another module than ``module``, the manifest's."""
+    return bool(manifest.module) and manifest.module != module.__name__
 
 
 def _implementation_loader(module: ModuleType, manifest: PluginManifest) -> Callable[
     [], ModuleType
 ]:
     """Where the hooks are: ``manifest.module`` when it names another module, else ``module``."""
-    if manifest.module and manifest.module != module.__name__:
+    if manifest.module and _separate_implementation(module, manifest):
         return _module_loader(manifest.module)
     return lambda: module
 
@@ -168,7 +191,8 @@ def _manifest_of(module: ModuleType, where: str) -> PluginManifest:
     manifest = getattr(module, "MANIFEST", None)
     if not isinstance(manifest, PluginManifest):
         raise PluginError(
-            f"{where}: module {module.__name__} has no MANIFEST = PluginManifest(...)"
+            _("{where}: module {name} has no MANIFEST = PluginManifest(...)").format(
+                where=where, name=module.__name__)
         )
     return manifest
 
@@ -179,7 +203,7 @@ def core_plugin() -> PluginInfo:
     manifest = _manifest_of(module, "core plugin")
     return PluginInfo(
         manifest=manifest, origin="built-in", load=lambda: module, always_on=True,
-        hooks=hook_names(module),
+        hooks=hook_names(module), hooks_known=True,
     )
 
 
@@ -212,16 +236,19 @@ def folder_plugin(package: str, folder: Path, origin: str) -> PluginInfo:
     try:
         module = importlib.import_module(package)
     except Exception as exc:
-        raise PluginError(f"{where}: cannot be imported: {type(exc).__name__}: {exc}") from None
+        raise PluginError(_("{where}: cannot be imported: {type}: {error}").format(
+            where=where, type=type(exc).__name__, error=exc)) from None
     manifest = _manifest_of(module, where)
     if manifest.name != folder.name:
         raise PluginError(
-            f"{where}: its manifest is named {manifest.name!r}; a plugin folder must be "
-            "named as its plugin"
+            _("{where}: its manifest is named {manifest!r}; a plugin folder must be "
+            "named as its plugin").format(where=where, manifest=manifest.name)
         )
     loader = _implementation_loader(module, manifest)
-    hooks = hook_names(module) if loader() is module else []
-    return PluginInfo(manifest=manifest, origin=origin, load=loader, hooks=hooks)
+    if _separate_implementation(module, manifest):  # not imported until enabled
+        return PluginInfo(manifest=manifest, origin=origin, load=loader)
+    return PluginInfo(manifest=manifest, origin=origin, load=loader, hooks=hook_names(module),
+                      hooks_known=True)
 
 
 def display_folder(folder: Path) -> str:
@@ -300,20 +327,29 @@ def entry_point_info(entry_point: importlib.metadata.EntryPoint) -> PluginInfo:
     try:
         target = entry_point.load()
     except Exception as exc:
-        raise PluginError(f"{where}: cannot be loaded: {type(exc).__name__}: {exc}") from None
+        raise PluginError(_("{where}: cannot be loaded: {type}: {error}").format(
+            where=where, type=type(exc).__name__, error=exc)) from None
     if isinstance(target, PluginManifest):
         manifest = target
         implementation = manifest.module or entry_point.module
         loader = _module_loader(implementation)
-    elif isinstance(target, ModuleType):
+        holder = sys.modules.get(entry_point.module)  # imported by entry_point.load()
+        if implementation == entry_point.module and holder is not None:
+            return PluginInfo(manifest=manifest, origin=origin, load=loader,
+                              hooks=hook_names(holder), hooks_known=True)
+        return PluginInfo(manifest=manifest, origin=origin, load=loader)
+    if isinstance(target, ModuleType):
         manifest = _manifest_of(target, where)
         loader = _implementation_loader(target, manifest)
-    else:
-        raise PluginError(
-            f"{where}: points to {type(target).__name__} {entry_point.value!r}; it must "
-            "point to a PluginManifest object or a module with MANIFEST"
-        )
-    return PluginInfo(manifest=manifest, origin=origin, load=loader)
+        if _separate_implementation(target, manifest):
+            return PluginInfo(manifest=manifest, origin=origin, load=loader)
+        return PluginInfo(manifest=manifest, origin=origin, load=loader,
+                          hooks=hook_names(target), hooks_known=True)
+    raise PluginError(
+        _("{where}: points to {type} {entry_point!r}; it must "
+        "point to a PluginManifest object or a module with MANIFEST").format(
+            where=where, type=type(target).__name__, entry_point=entry_point.value)
+    )
 
 
 def discover_plugins(
@@ -334,8 +370,9 @@ def discover_plugins(
         other = found.get(info.name)
         if other is not None:
             raise PluginError(
-                f"two plugins are named {info.name!r}: one from {other.origin}, "
-                f"one from {info.origin}"
+                _("two plugins are named {info!r}: one from {origin}, "
+                "one from {origin2}").format(
+                    info=info.name, origin=other.origin, origin2=info.origin)
             )
         found[info.name] = info
     return found
@@ -354,16 +391,17 @@ def activation_order(available: dict[str, PluginInfo], enabled: Iterable[str]) -
             return
         if state.get(name) == "visiting":
             cycle = [*trail[trail.index(name):], name]
-            raise PluginError(f"plugin dependency cycle: {' → '.join(cycle)}")
+            raise PluginError(_("plugin dependency cycle: {cycle}").format(cycle=' → '.join(cycle)))
         info = available.get(name)
         if info is None:
             names = ", ".join(sorted(n for n, i in available.items() if not i.always_on))
             if trail:
                 raise PluginError(
-                    f"plugin {trail[-1]!r} depends on {name!r}, which is not installed "
-                    f"(available: {names})"
+                    _("plugin {trail!r} depends on {name!r}, which is not installed "
+                    "(available: {names})").format(trail=trail[-1], name=name, names=names)
                 )
-            raise PluginError(f"unknown plugin {name!r} (available: {names})")
+            raise PluginError(_("unknown plugin {name!r} (available: {names})").format(
+                name=name, names=names))
         state[name] = "visiting"
         for dependency in info.manifest.depends:
             visit(dependency, [*trail, name])
@@ -407,7 +445,8 @@ class SalesplanPluginManager:
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:  # pragma: no cover - caught in _register
-            raise PluginError(f"plugin {self.pm.get_name(exc.plugin)!r}: {exc}") from None
+            raise PluginError(_("plugin {plugin!r}: {error}").format(
+                plugin=self.pm.get_name(exc.plugin), error=exc)) from None
 
     @staticmethod
     def _load(info: PluginInfo) -> ModuleType:
@@ -415,27 +454,32 @@ class SalesplanPluginManager:
             return info.load()
         except Exception as exc:
             raise PluginError(
-                f"plugin {info.name!r} ({info.origin}) cannot be imported: "
-                f"{type(exc).__name__}: {exc}"
+                _("plugin {info!r} ({origin}) cannot be imported: "
+                "{type}: {error}").format(
+                    info=info.name, origin=info.origin, type=type(exc).__name__, error=exc)
             ) from None
 
     def _register(self, info: PluginInfo, module: ModuleType) -> None:
         problems = hook_problems(module, self.specs)
         if problems:
-            raise PluginError(f"plugin {info.name!r} ({info.origin}): {problems[0]}")
+            raise PluginError(_("plugin {info!r} ({origin}): {problems}").format(
+                info=info.name, origin=info.origin, problems=problems[0]))
         hooks = hook_names(module)
         if not hooks and plugin_hookspecs(module) is None:
             raise PluginError(
-                f"plugin {info.name!r} ({info.origin}): module {module.__name__} implements "
+                _("plugin {info!r} ({origin}): module {name} implements "
                 "no hook (is MANIFEST.module right, and are the hook functions marked "
-                "@hookimpl?)"
+                "@hookimpl?)").format(info=info.name, origin=info.origin, name=module.__name__)
             )
         try:
             self.pm.register(module, name=info.name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             detail = " ".join(str(exc).split())
-            raise PluginError(f"plugin {info.name!r} ({info.origin}): {detail}") from None
+            raise PluginError(_("plugin {info!r} ({origin}): {detail}").format(
+                info=info.name, origin=info.origin, detail=detail)) from None
         info.hooks = hooks
+        info.hooks_known = True
+        register_plugin_locale(info.manifest, module)
 
     def implementations(self, hook_name: str) -> list[tuple[str, Callable[..., Any], tuple[
         str, ...
@@ -466,7 +510,8 @@ class SalesplanPluginManager:
                 result = impl.function(**arguments)
             except Exception as exc:
                 raise PluginError(
-                    f"plugin {name!r} failed in hook {hook_name}: {type(exc).__name__}: {exc}"
+                    _("plugin {name!r} failed in hook {hook_name}: {type}: {error}").format(
+                        name=name, hook_name=hook_name, type=type(exc).__name__, error=exc)
                 ) from exc
             if result is not None:
                 results.append((name, result))

@@ -18,6 +18,7 @@ from salesplan.core.config.models import ActionTypeConfig, TeamConfig
 from salesplan.core.dashboard import DashboardPanel
 from salesplan.core.effects import RuleEffect
 from salesplan.core.errors import PluginError
+from salesplan.core.i18n import _
 from salesplan.core.notify import NotifierSpec
 from salesplan.core.pluginmanager import SalesplanPluginManager
 from salesplan.core.reporting import ReportSpec
@@ -73,23 +74,26 @@ def _collect(
     for plugin, result in manager.call_each(hook_name):
         if not isinstance(result, list | tuple):
             raise PluginError(
-                f"plugin {plugin!r} returned {type(result).__name__} from {hook_name}; "
-                "expected a list"
+                _("plugin {plugin!r} returned {type} from {hook_name}; "
+                "expected a list").format(
+                    plugin=plugin, type=type(result).__name__, hook_name=hook_name)
             )
         for item in result:
             valid = check(item) if check else isinstance(item, expected)
             if not valid:
                 wanted = expected_name or getattr(expected, "__name__", str(expected))
                 raise PluginError(
-                    f"plugin {plugin!r} returned {_describe(item)} from {hook_name}; "
-                    f"expected {wanted}"
+                    _("plugin {plugin!r} returned {item} from {hook_name}; "
+                    "expected {wanted}").format(
+                        plugin=plugin, item=_describe(item), hook_name=hook_name, wanted=wanted)
                 )
             if validate is not None:
                 validate(plugin, item)
             name = name_of(item)
             if name in items:
                 raise PluginError(
-                    f"{what} {name!r} is defined by two plugins: {origin[name]!r} and {plugin!r}"
+                    _("{what} {name!r} is defined by two plugins: {origin!r} and {plugin!r}")
+                    .format(what=what, name=name, origin=origin[name], plugin=plugin)
                 )
             items[name] = item
             origin[name] = plugin
@@ -106,17 +110,19 @@ def _validate_effect_class(plugin: str, effect: type[RuleEffect]) -> None:
     kind = getattr(effect, "kind", "")
     if not isinstance(kind, str) or not kind:
         raise PluginError(
-            f'{where} has no kind (set `kind: ClassVar[str] = "..."`, the key that '
-            "selects it in a `then` table)"
+            _("{where} has no kind (set `kind: ClassVar[str] = \"...\"`, the key that "
+            "selects it in a `then` table)").format(where=where)
         )
     if kind not in effect.model_fields:
         fields = ", ".join(effect.model_fields) or "none"
         raise PluginError(
-            f"{where} (kind {kind!r}) has no field named {kind!r}; a `then` table selects an "
-            f"effect by that key, so the model must declare it (fields: {fields})"
+            _("{where} (kind {kind!r}) has no field named {kind!r}; a `then` table selects an "
+            "effect by that key, so the model must declare it (fields: {fields})").format(
+                where=where, kind=kind, fields=fields)
         )
     if effect.apply is RuleEffect.apply:
-        raise PluginError(f"{where} (kind {kind!r}) does not implement apply(ctx)")
+        raise PluginError(_("{where} (kind {kind!r}) does not implement apply(ctx)").format(
+            where=where, kind=kind))
 
 
 def _validate_action_type(plugin: str, spec: ActionTypeSpec) -> None:
@@ -124,29 +130,44 @@ def _validate_action_type(plugin: str, spec: ActionTypeSpec) -> None:
     for outcome in spec.outcomes:
         if outcome.id in seen:
             raise PluginError(
-                f"plugin {plugin!r}: action type {spec.id!r} lists outcome {outcome.id!r} twice"
+                _("plugin {plugin!r}: action type {spec!r} lists outcome {outcome!r} twice").format(
+                    plugin=plugin, spec=spec.id, outcome=outcome.id)
             )
         seen.add(outcome.id)
 
 
 def _validate_report(plugin: str, spec: ReportSpec) -> None:
     if not spec.name:
-        raise PluginError(f"plugin {plugin!r}: a report has an empty name")
+        raise PluginError(_("plugin {plugin!r}: a report has an empty name").format(plugin=plugin))
     if not callable(spec.run):
-        raise PluginError(f"plugin {plugin!r}: report {spec.name!r}: run is not callable")
+        raise PluginError(_("plugin {plugin!r}: report {spec!r}: run is not callable").format(
+            plugin=plugin, spec=spec.name))
+
+
+def _validate_screen(plugin: str, spec: ScreenSpec) -> None:
+    from salesplan.core.access import PERMISSIONS
+
+    if spec.permission is not None and spec.permission not in PERMISSIONS:
+        raise PluginError(
+            _("plugin {plugin!r}: screen {name!r} needs unknown permission {permission!r} "
+              "(permissions: {known})").format(
+                plugin=plugin, name=spec.name, permission=spec.permission,
+                known=", ".join(PERMISSIONS)))
 
 
 def _validate_notifier(plugin: str, spec: NotifierSpec) -> None:
     where = f"plugin {plugin!r}: notifier {spec.name!r}"
     if not spec.name:
-        raise PluginError(f"plugin {plugin!r}: a notifier has an empty name")
+        raise PluginError(_("plugin {plugin!r}: a notifier has an empty name").format(
+            plugin=plugin))
     model = spec.settings_model
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise PluginError(
-            f"{where}: settings_model is {_describe(model)}; expected a pydantic model class"
+            _("{where}: settings_model is {model}; expected a pydantic model class").format(
+                where=where, model=_describe(model))
         )
     if not callable(spec.deliver):
-        raise PluginError(f"{where}: deliver is not callable")
+        raise PluginError(_("{where}: deliver is not callable").format(where=where))
 
 
 def _is_click_command(item: Any) -> bool:
@@ -162,8 +183,8 @@ def _command_validator(reserved: Iterable[str]) -> Callable[[str, Any], None]:
     def validate(plugin: str, command: Any) -> None:
         if command.name in names:
             raise PluginError(
-                f"plugin {plugin!r}: command {command.name!r} has the name of a core command; "
-                "choose another name"
+                _("plugin {plugin!r}: command {command!r} has the name of a core command; "
+                "choose another name").format(plugin=plugin, command=command.name)
             )
 
     return validate
@@ -207,12 +228,13 @@ def build_registry(
     )
     for name, plugin in report_origin.items():
         registry.owners[("report", name)] = plugin
-    registry.notifiers, _ = _collect(
+    registry.notifiers, _origins = _collect(
         manager, "salesplan_notifiers", "notifier", NotifierSpec, lambda n: n.name,
         validate=_validate_notifier,
     )
-    registry.screens, _ = _collect(
-        manager, "salesplan_tui_screens", "screen", ScreenSpec, lambda s: s.name
+    registry.screens, _origins = _collect(
+        manager, "salesplan_tui_screens", "screen", ScreenSpec, lambda s: s.name,
+        validate=_validate_screen,
     )
     panels, panel_origin = _collect(
         manager, "salesplan_dashboard_panels", "dashboard panel", DashboardPanel,
@@ -221,7 +243,7 @@ def build_registry(
     for name, plugin in panel_origin.items():
         registry.owners[("panel", name)] = plugin
     registry.panels = dict(sorted(panels.items(), key=lambda item: item[1].order))
-    registry.commands, _ = _collect(
+    registry.commands, _origins = _collect(
         manager,
         "salesplan_cli_commands",
         "command",
@@ -234,19 +256,23 @@ def build_registry(
     for plugin, sections in manager.call_each("salesplan_config_sections"):
         if not isinstance(sections, dict):
             raise PluginError(
-                f"plugin {plugin!r} returned {type(sections).__name__} from "
-                "salesplan_config_sections; expected a dict"
+                _("plugin {plugin!r} returned {type} from "
+                "salesplan_config_sections; expected a dict").format(
+                    plugin=plugin, type=type(sections).__name__)
             )
         for path, model in sections.items():
             if not (isinstance(model, type) and issubclass(model, BaseModel)):
                 raise PluginError(
-                    f"plugin {plugin!r} returned {_describe(model)} for config section "
-                    f"{path!r} from salesplan_config_sections; expected a pydantic model class"
+                    _("plugin {plugin!r} returned {model} for config section "
+                    "{path!r} from salesplan_config_sections; expected a pydantic model "
+                    "class").format(plugin=plugin, model=_describe(model), path=path)
                 )
             owner = registry.owners.get(("section", path))
             if owner is not None:
                 raise PluginError(
-                    f"config section {path!r} is defined by two plugins: {owner!r} and {plugin!r}"
+                    _("config section {path!r} is defined by two plugins: {owner!r} and "
+                      "{plugin!r}").format(path=path, owner=owner, plugin=plugin)
+
                 )
             registry.sections[path] = model
             registry.owners[("section", path)] = plugin
@@ -298,14 +324,16 @@ def collect_rollups(manager: SalesplanPluginManager) -> tuple[dict[str, Any], di
 
     def validate(plugin: str, spec: Any) -> None:
         if spec.name == "activity":
-            raise PluginError(f"plugin {plugin!r}: rollup name 'activity' is the kernel's")
+            raise PluginError(_("plugin {plugin!r}: rollup name 'activity' is the kernel's").format(
+                plugin=plugin))
         if not spec.name or not callable(spec.fold):
-            raise PluginError(f"plugin {plugin!r}: rollup {spec.name!r} needs a name and a "
-                              "callable fold")
+            raise PluginError(_("plugin {plugin!r}: rollup {spec!r} needs a name and a "
+                              "callable fold").format(plugin=plugin, spec=spec.name))
         for table in spec.day_tables:
             if "day" not in table.c:
-                raise PluginError(f"plugin {plugin!r}: rollup {spec.name!r}: table "
-                                  f"{table.name!r} of day_tables has no 'day' column")
+                raise PluginError(_("plugin {plugin!r}: rollup {spec!r}: table "
+                                  "{table!r} of day_tables has no 'day' column").format(
+                    plugin=plugin, spec=spec.name, table=table.name))
 
     return _collect(manager, "salesplan_rollups", "rollup", RollupSpec, lambda r: r.name,
                     validate=validate)
@@ -319,12 +347,44 @@ def collect_schemas(manager: SalesplanPluginManager) -> dict[str, Any]:
     for plugin, schema in manager.call_each("salesplan_schema"):
         if not isinstance(schema, PluginSchema):
             raise PluginError(
-                f"plugin {plugin!r} returned {_describe(schema)} from salesplan_schema; "
-                "expected a PluginSchema"
+                _("plugin {plugin!r} returned {schema} from salesplan_schema; "
+                "expected a PluginSchema").format(plugin=plugin, schema=_describe(schema))
             )
         if not schema.migrations.is_dir():
             raise PluginError(
-                f"plugin {plugin!r}: migrations folder {schema.migrations} does not exist"
+                _("plugin {plugin!r}: migrations folder {migrations} does not exist").format(
+                    plugin=plugin, migrations=schema.migrations)
             )
         schemas[plugin] = schema
     return schemas
+
+
+def collect_api_routes(manager: SalesplanPluginManager) -> dict[str, list[Any]]:
+    """Each active plugin's ``ApiRoute`` objects, by plugin (mounted by ``salesplan serve``
+    under ``/api/v1/plugins/<plugin>/``); a route given twice by one plugin is an error."""
+    from salesplan.core.api_routes import METHODS, ApiRoute
+
+    routes: dict[str, list[Any]] = {}
+    for plugin, result in manager.call_each("salesplan_api_routes"):
+        if not isinstance(result, list | tuple):
+            raise PluginError(_("plugin {plugin!r} returned {type} from "
+                              "salesplan_api_routes; expected a list").format(
+                plugin=plugin, type=type(result).__name__))
+        seen: set[tuple[str, str]] = set()
+        for route in result:
+            if not isinstance(route, ApiRoute):
+                raise PluginError(_("plugin {plugin!r} returned {route} from "
+                                  "salesplan_api_routes; expected ApiRoute").format(
+                    plugin=plugin, route=_describe(route)))
+            where = f"plugin {plugin!r}: API route {route.method} {route.path!r}"
+            if route.method not in METHODS or not route.path.startswith("/"):
+                raise PluginError(_("{where}: the method must be one of {methods} "
+                                  "and the path start with '/'").format(
+                    where=where, methods=', '.join(METHODS)))
+            if not callable(route.handler):
+                raise PluginError(_("{where}: its handler is not callable").format(where=where))
+            if (route.method, route.path) in seen:
+                raise PluginError(_("{where} is given twice").format(where=where))
+            seen.add((route.method, route.path))
+        routes[plugin] = list(result)
+    return routes

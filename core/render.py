@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from salesplan.core.formatting import money, number
 from salesplan.core.reporting import Column, ReportResult
+from salesplan.core.text import printable
 
 if TYPE_CHECKING:
     from rich.console import Console, JustifyMethod
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from salesplan.core.action_types import ActionTypeSpec
+from salesplan.core.i18n import _
 
 OutputFormat = Literal["table", "json", "csv"]
 FORMATS: tuple[OutputFormat, ...] = ("table", "json", "csv")
@@ -129,8 +131,8 @@ def format_cell(
     if isinstance(value, list):
         return _entries_cell(value)
     if isinstance(value, Mapping):
-        return Text(json.dumps(value, ensure_ascii=False))
-    return Text(str(value))
+        return Text(printable(json.dumps(value, ensure_ascii=False)))
+    return Text(printable(str(value)))
 
 
 def _count_keys(result: ReportResult, key: str) -> list[str]:
@@ -219,7 +221,7 @@ def to_rich_table(
     for row in result.flat_rows:
         table.add_row(*(cell(row) for cell in cells))
     if not result.flat_rows:
-        table.caption = "no rows"
+        table.caption = _("no rows")
     return table
 
 

@@ -21,11 +21,14 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from salesplan.core.config.models import TeamConfig
+from salesplan.core.i18n import _
 
 AppT = TypeVar("AppT")
 
 OptionKind = Literal["pipeline", "member", "choice", "date", "text", "int"]
 ColumnKind = Literal["text", "int", "number", "money", "percent", "counts", "outcomes", "json"]
+MAX_OPTION_INT = 10**9
+"""The largest whole number a report option takes (bigger is an error, not an overflow)."""
 
 
 class ReportOption(BaseModel):
@@ -147,6 +150,10 @@ class ReportSpec:
     """The rollups ``run`` reads (``"activity"`` for the kernel's action counts, or a
     plugin's ``RollupSpec`` names): before running, front ends rebuild their stale months in
     the report's range, so the report reads rollups rather than raw actions."""
+    prepare: Callable[[Any, date, date, Callable[[str, int, int], None]], int] | None = None
+    """``prepare(app, start, end, progress)``, run by every front end before ``run`` and
+    outside any read transaction: brings the plugin's own derived tables up to date for the
+    range (short write transactions); returns how much it refreshed (0: nothing to do)."""
 
 
 def option_flag(option: ReportOption) -> str:
@@ -171,6 +178,7 @@ def convert_option(option: ReportOption, value: Any, config: TeamConfig) -> Any:
     ``None``/empty gives the option's default. Dates become ``date``, ints ``int``; closed
     options must be one of ``option_choices``. Raises ``DataError`` naming the flag.
     """
+    from salesplan.core.calendar import parse_day
     from salesplan.core.errors import DataError
 
     if value is None or value == "":
@@ -180,17 +188,25 @@ def convert_option(option: ReportOption, value: Any, config: TeamConfig) -> Any:
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise DataError(f"{flag}: not a date: {value!r} (use YYYY-MM-DD)") from None
+            return parse_day(str(value))
+        except DataError as exc:
+            raise DataError(f"{flag}: {exc.message}") from None
     if option.kind == "int":
         try:
-            return int(str(value).strip())
+            number = int(str(value).strip())
         except ValueError:
-            raise DataError(f"{flag}: not a whole number: {value!r}") from None
+            raise DataError(_("{flag}: not a whole number: {value!r}").format(
+                flag=flag, value=value)) from None
+        if abs(number) > MAX_OPTION_INT:
+            raise DataError(
+                _("{flag}: {value!r} is out of range (at most {max_option_int:,})").format(
+                    flag=flag, value=value, max_option_int=MAX_OPTION_INT))
+
+        return number
     choices = option_choices(option, config)
     if option.kind in ("pipeline", "member", "choice") and str(value) not in choices:
         known = ", ".join(choices) or "none"
         what = {"pipeline": "pipeline", "member": "member"}.get(option.kind, "value")
-        raise DataError(f"{flag}: unknown {what} {value!r} (one of: {known})")
+        raise DataError(_("{flag}: unknown {what} {value!r} (one of: {known})").format(
+            flag=flag, what=what, value=value, known=known))
     return str(value)

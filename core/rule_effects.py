@@ -9,12 +9,12 @@ models load only when a rule applies, so a report never imports them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
-from salesplan.core.calendar import to_local
+from salesplan.core.calendar import next_working_day, to_local
 from salesplan.core.effects import EffectContext, RuleEffect
 from salesplan.core.errors import DataError
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     Context = EffectContext[AppContext]
     """What an effect's ``apply`` gets (annotations only: the app module loads lazily)."""
+from salesplan.core.i18n import _
 
 
 class ScheduleEffect(RuleEffect):
@@ -35,7 +36,8 @@ class ScheduleEffect(RuleEffect):
     kind: ClassVar[str] = "schedule"
 
     schedule: str = Field(description="Action type to schedule.")
-    after_days: int = Field(default=1, ge=0, description="Days from the action to the due date.")
+    after_days: int = Field(default=1, ge=0, le=3650,
+                            description="Days from the action to the due date (10 years at most).")
     note: str = Field(default="", description="Note on the reminder.")
 
     def check(
@@ -52,10 +54,13 @@ class ScheduleEffect(RuleEffect):
         from salesplan.core.db.models import Reminder
 
         action: Action = ctx.action
+        team = ctx.app.config.team
         local = to_local(action.at, ctx.app.tz)
-        due_local = (local.replace(tzinfo=None) + timedelta(days=self.after_days)).replace(
-            tzinfo=ctx.app.tz
-        )
+        wanted = local.replace(tzinfo=None) + timedelta(days=self.after_days)
+        # A follow-up lands on a working day: a weekend or a holiday moves it forward.
+        day = next_working_day(wanted.date(), team.working_days, team.holidays)
+        due_local = datetime.combine(day, wanted.time()).replace(tzinfo=ctx.app.tz)
+        moved = "" if day == wanted.date() else ", the next working day"
         reminder = Reminder(
             action_type=self.schedule,
             member=action.member,
@@ -71,7 +76,7 @@ class ScheduleEffect(RuleEffect):
         ctx.session.flush()
         return (
             f"{self.schedule} scheduled {_days(self.after_days)} "
-            f"(due {due_local.date().isoformat()})"
+            f"(due {due_local.date().isoformat()}{moved})"
         )
 
 
@@ -99,8 +104,9 @@ class MoveToStepEffect(RuleEffect):
         pipeline = ctx.app.config.pipeline(lead.pipeline)
         if pipeline is None or self.move_to_step not in pipeline.steps:
             raise DataError(
-                f"step {self.move_to_step!r} is not in pipeline {lead.pipeline!r} "
-                f"of lead {lead.key!r}"
+                _("step {move_to_step!r} is not in pipeline {pipeline!r} "
+                "of lead {key!r}").format(
+                    move_to_step=self.move_to_step, pipeline=lead.pipeline, key=lead.key)
             )
         if lead.step == self.move_to_step:
             return f"already in {self.move_to_step}"
@@ -115,7 +121,7 @@ class SetStatusEffect(RuleEffect):
     kind: ClassVar[str] = "set_status"
 
     set_status: Literal["todo", "standby", "won", "lost", "cancelled"]
-    remind_after_days: int | None = Field(default=None, ge=0)
+    remind_after_days: int | None = Field(default=None, ge=0, le=3650)
 
     def check(
         self, config: TeamConfig, action_types: Mapping[str, ActionTypeSpec]
@@ -171,11 +177,12 @@ class ConvertEffect(RuleEffect):
         from salesplan.core.services.prospects import convert_prospect, converted_lead
 
         if ctx.prospect is None:
-            raise DataError("convert needs an action on a prospect, not on a lead")
+            raise DataError(_("convert needs an action on a prospect, not on a lead"))
         existing = converted_lead(ctx.session, ctx.prospect)
         if existing is not None:
             raise DataError(
-                f"prospect {ctx.prospect.key!r} is already converted into lead {existing.key!r}"
+                _("prospect {key!r} is already converted into lead {key2!r}").format(
+                    key=ctx.prospect.key, key2=existing.key)
             )
         lead = convert_prospect(
             ctx.session,
@@ -204,6 +211,6 @@ def _days(count: int) -> str:
 
 def _needs_lead(ctx: Context, kind: str) -> Lead:
     if ctx.lead is None:
-        raise DataError(f"{kind} needs an action on a lead, not on a prospect")
+        raise DataError(_("{kind} needs an action on a lead, not on a prospect").format(kind=kind))
     lead: Lead = ctx.lead
     return lead

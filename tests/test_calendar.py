@@ -281,3 +281,37 @@ def test_day_range_utc_is_contiguous(first: date, length: int) -> None:
     assert start < end
     assert local_date(start, PARIS) == first
     assert local_date(end - timedelta(microseconds=1), PARIS) == last
+
+
+def test_one_rule_for_local_times_in_a_dst_change() -> None:
+    """A wall-clock time skipped by the spring change is refused, one that happens twice in
+    the autumn is the first (summer-time) occurrence — the same rule as the data folder."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from salesplan.core.calendar import parse_timestamp, to_utc
+    from salesplan.core.dataio.formats import parse_timestamp_cell
+    from salesplan.core.errors import DataError
+
+    paris = ZoneInfo("Europe/Paris")
+    with pytest.raises(DataError, match="does not exist in Europe/Paris"):
+        parse_timestamp("2026-03-29 02:30", paris)
+    assert to_utc(datetime(2026, 10, 25, 2, 30), paris) == datetime(2026, 10, 25, 0, 30,
+                                                                  tzinfo=UTC)
+    assert parse_timestamp_cell("2026-10-25T02:30:00", paris) == to_utc(
+        datetime(2026, 10, 25, 2, 30), paris)
+    assert parse_timestamp("2026-03-29 02:30+01:00", paris) == datetime(2026, 3, 29, 1, 30,
+                                                                      tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31", "1969-12-31", "3000-01-01"])
+def test_days_out_of_range_are_a_clear_error(text: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from salesplan.core.calendar import parse_day, parse_timestamp
+    from salesplan.core.errors import DataError
+
+    with pytest.raises(DataError, match="out of range"):
+        parse_day(text)
+    with pytest.raises(DataError, match="out of range"):
+        parse_timestamp(f"{text} 10:00", ZoneInfo("Europe/Paris"))

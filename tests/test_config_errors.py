@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from salesplan.core.context import load_app
+from salesplan.core.errors import ConfigError
 from salesplan.core.pluginmanager import discover_plugins
 from tests.conftest import CliResult, base_config_text
 
@@ -157,7 +159,7 @@ CASES = [
     ),
     pytest.param(
         _replace('kind = "choice",', 'kind = "choice", choices = [],'),
-        "salesplan.toml:78:56: TOML syntax error: Cannot mutate immutable namespace ('choices',)",
+        "salesplan.toml:77:134: TOML syntax error: Cannot mutate immutable namespace ('choices',)",
         id="toml-duplicate-key",
     ),
 ]
@@ -222,3 +224,29 @@ def test_missing_config_says_how_to_start(
     assert result.exit_code == 2
     assert "salesplan init" in result.stderr and "salesplan demo" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_deeply_nested_toml_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "salesplan.toml"
+    path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        load_app(path, env={})
+    path.write_text("x = " + "[" * 40 + "]" * 40 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="nested more than 32 deep"):
+        load_app(path, env={})
+
+
+def test_a_nul_byte_in_a_config_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "salesplan.toml"
+    path.write_text(base_config_text().replace('name = "Acme"', 'name = "Ac\x00me"'),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"salesplan.toml:3: TOML syntax error: a NUL"):
+        load_app(path, env={})
+
+
+def test_a_schedule_too_far_ahead_is_refused_by_check(tmp_path: Path) -> None:
+    path = tmp_path / "salesplan.toml"
+    path.write_text(base_config_text().replace("after_days = 2", "after_days = 999999999", 1),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"after_days: .*3650"):
+        load_app(path, env={})

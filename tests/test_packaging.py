@@ -22,8 +22,10 @@ def _expected_files(root: Path) -> set[str]:
                 continue
             if path.suffix in {".py", ".tcss", ".mako"} or (
                 path.suffix == ".toml" and path.parent.name == "templates"
-            ):
+            ) or (path.suffix == ".tmpl" and path.parent.name == "plugin"):
                 expected.add(f"{target}/{path.relative_to(root / source).as_posix()}")
+    # The documentation ships as package data: docs/*.md is salesplan/core/docs/*.md.
+    expected |= {f"salesplan/core/docs/{page.name}" for page in (root / "docs").glob("*.md")}
     return expected
 
 
@@ -53,6 +55,6 @@ def test_wheel_contains_every_module(tmp_path: Path) -> None:
     )
     assert not any(n == "salesplan/__init__.py" for n in names), "salesplan is a namespace"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "salesplan = salesplan.core.cli.main:main" in (
-        zipfile.ZipFile(wheel).read(entry_points).decode()
-    )
+    declared = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "salesplan = salesplan.core.cli.main:main" in declared
+    assert "[pytest11]\nsalesplan.core.testing = salesplan.core.testing" in declared

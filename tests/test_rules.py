@@ -271,3 +271,22 @@ def test_matching_rules_uses_outcome_and_type(app: AppContext) -> None:
         assert services.matching_rules(app, action, lead) == []
         action.action_type, action.outcome = "discovery_call", "bad"
         assert [r.index for r in services.matching_rules(app, action, lead)] == [2]
+
+
+def test_follow_ups_land_on_working_days(make_app: Callable[..., AppContext],
+                                         write_config: Callable[..., Path]) -> None:
+    """A call not reached on Friday 13 March is called back 2 days later: Sunday, so Monday
+    16 March, same time; with Monday a holiday, Tuesday."""
+    text = base_config_text().replace(
+        'timezone = "Europe/Paris"', 'timezone = "Europe/Paris"\nholidays = [2026-03-23]')
+    app = make_app(write_config(text))
+    lead = _lead(app)
+    friday = services.record_action(app, action_type="call", member="alice", lead=lead,
+                                    outcome="not_reached", at=datetime(2026, 3, 13, 10, 0))
+    assert friday.effects == ["call scheduled in 2 days (due 2026-03-16, the next working day)"]
+    again = services.record_action(app, action_type="call", member="alice", lead=lead,
+                                   outcome="not_reached", at=datetime(2026, 3, 20, 10, 0))
+    assert again.effects == ["call scheduled in 2 days (due 2026-03-24, the next working day)"]
+    with app.session() as session:
+        due = sorted(r.due_at for r in session.exec(select(Reminder)).all())
+    assert due[-1] == datetime(2026, 3, 24, 9, 0, tzinfo=UTC)  # 10:00 in Paris

@@ -19,15 +19,25 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from salesplan.core.access import LOCAL_ADMIN, Actor
 from salesplan.core.calendar import today as calendar_today
 from salesplan.core.calendar import utc_now
 from salesplan.core.config.loader import display_path
 from salesplan.core.context import AppContext, load_app
 from salesplan.core.errors import SalesplanError
+from salesplan.core.i18n import (
+    N_,
+    _,
+    check_language,
+    language,
+    member_language,
+    reset_language,
+    set_language,
+)
 from salesplan.tui.commands import SalesplanCommands
 from salesplan.tui.prepare import ScreenPreparer
 from salesplan.tui.screens.error import ErrorModal
-from salesplan.tui.shell import MAIN_SCREENS
+from salesplan.tui.shell import MAIN_SCREENS, main_screens, may_run, plugin_screens
 
 if TYPE_CHECKING:
     from textual.actions import ActionParseResult
@@ -57,22 +67,43 @@ class SalesplanApp(App[None]):
             Binding(key, f"show('{name}')", title, show=False)
             for name, title, key, _m, _c in MAIN_SCREENS
         ),
-        Binding("o", "switch_config", "Open config", show=False),
-        Binding("q", "soft_quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("o", "switch_config", N_("Open config"), show=False),
+        Binding("q", "soft_quit", N_("Quit")),
+        Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
     ]
 
-    def __init__(self, app_context: AppContext, today: date | None = None) -> None:
+    def __init__(
+        self,
+        app_context: AppContext,
+        today: date | None = None,
+        actor: Actor = LOCAL_ADMIN,
+        language: str | None = None,
+    ) -> None:
         super().__init__()
         self.ctx = app_context
+        self.actor = actor
+        """Who the cockpit acts as: every service call and report gets it (SPEC §11)."""
+        self.language = check_language(
+            language or member_language(app_context.config, actor.member))
+        """The session's language: given (``--lang``, what the CLI resolved), else the
+        actor's own ``language`` (a member signed in to the browser cockpit), else the
+        team's. Everything the app runs (screens, workers) reads and writes in it."""
         self.fixed_today = today
         self.generation = 0
         self.data_version = 0
         self._plugin_modes: set[str] = set()
         self._plugin_keys: set[str] = set()
         self.preparer: ScreenPreparer | None = None
-        for name, _title, _key, module, class_name in MAIN_SCREENS:
+        allowed = main_screens(actor)
+        for name, _title, _key, module, class_name in allowed:
             self.add_mode(name, _screen_factory(module, class_name))
+        # What the role may not use is not there at all: no mode, no key, no tab (SPEC §11).
+        hidden_keys = {key for _n, _t, key, _m, _c in MAIN_SCREENS} - {
+            key for _n, _t, key, _m, _c in allowed}
+        if not may_run(actor, "switch_config"):
+            hidden_keys.add("o")
+        for key in hidden_keys:
+            self._bindings.key_to_bindings.pop(key, None)
         self._add_plugin_modes()
         self._set_title()
 
@@ -111,7 +142,7 @@ class SalesplanApp(App[None]):
         self._plugin_modes = set()
         self._plugin_keys = set()
         taken = {key for _n, _t, key, _m, _c in MAIN_SCREENS} | {"o", "q"}
-        for spec in self.ctx.registry.screens.values():
+        for spec in plugin_screens(self.actor, self.ctx.registry.screens.values()):
             mode = f"plugin:{spec.name}"
             if mode not in self._modes:
                 self.add_mode(mode, self._plugin_factory(spec.name))
@@ -172,11 +203,12 @@ class SalesplanApp(App[None]):
         env = self.ctx.env
 
         def load() -> None:
-            try:
-                loaded = load_app(path, env=env)
-            except SalesplanError as exc:
-                self.call_from_thread(self.show_error, exc, "Cannot open config")
-                return
+            with language(self.language):
+                try:
+                    loaded = load_app(path, env=env)
+                except SalesplanError as exc:
+                    self.call_from_thread(self.show_error, exc, _("Cannot open config"))
+                    return
             self.call_from_thread(self._switched, loaded)
 
         self.run_worker(load, thread=True, exclusive=True, group="config")
@@ -187,13 +219,23 @@ class SalesplanApp(App[None]):
 
     # -- lifecycle --------------------------------------------------------------------------
 
+    async def _process_messages(self, *args: Any, **kwargs: Any) -> None:
+        """Run the app in its session language (tasks it starts inherit it); the caller's
+        language is left as it was."""
+        token = set_language(self.language)
+        try:
+            await super()._process_messages(*args, **kwargs)
+        finally:
+            reset_language(token)
+
     def on_mount(self) -> None:
         self.switch_mode("dashboard")
         # The other screens' modules are imported once the dashboard has loaded, so their
         # first visit only composes them.
         self.preparer = ScreenPreparer(
             self,
-            [module for name, _t, _k, module, _c in MAIN_SCREENS if name != "dashboard"]
+            [module for name, _t, _k, module, _c in main_screens(self.actor)
+             if name != "dashboard"]
             + ["salesplan.tui.screens.lead_file"],
         )
         self.preparer.start()
@@ -228,7 +270,11 @@ class SalesplanApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Single-letter navigation and ``q`` do nothing while a dialog is open (``ctrl+q``
-        still quits)."""
+        still quits); a screen or an action the actor's role may not use is never there."""
+        if action == "show" and parameters and parameters[0] not in self._modes:
+            return False
+        if not may_run(self.actor, action):
+            return False
         return not (action in ("show", "soft_quit", "switch_config") and self.screen.is_modal)
 
     async def action_soft_quit(self) -> None:
@@ -248,6 +294,8 @@ class SalesplanApp(App[None]):
             self.show_error(exc, "Cannot open screen")
 
     def action_switch_config(self) -> None:
+        if not may_run(self.actor, "switch_config"):
+            return
         from salesplan.tui.screens.config_switcher import ConfigSwitcher
 
         def chosen(path: Path | None) -> None:

@@ -1,4 +1,5 @@
-"""Command palette provider: every screen (plugin ones included) and the app's actions."""
+"""Command palette provider: every screen (plugin ones included) and the app's actions —
+those the actor's role may use."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from salesplan.tui.shell import MAIN_SCREENS, cockpit
+from salesplan.tui.shell import cockpit, main_screens, may_run, plugin_screens
 
 
 class SalesplanCommands(Provider):
@@ -16,11 +17,11 @@ class SalesplanCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = cockpit(self.app)
         commands: list[tuple[str, Callable[[], object], str]] = []
-        for name, title, key, _module, _class in MAIN_SCREENS:
+        for name, title, key, _module, _class in main_screens(app.actor):
             commands.append(
                 (f"Open {title}", partial(app.action_show, name), f"Screen ({key})")
             )
-        for spec in app.ctx.registry.screens.values():
+        for spec in plugin_screens(app.actor, app.ctx.registry.screens.values()):
             commands.append(
                 (
                     f"Open {spec.title}",
@@ -28,9 +29,12 @@ class SalesplanCommands(Provider):
                     spec.description or f"Screen from a plugin ({spec.name})",
                 )
             )
+        if may_run(app.actor, "switch_config"):
+            commands.append(("Switch config", app.action_switch_config,
+                             "Open another team config (o)"))
+        if may_run(app.actor, "reload_config"):
+            commands.append(("Reload config", self._reload, "Read the config file again"))
         commands += [
-            ("Switch config", app.action_switch_config, "Open another team config (o)"),
-            ("Reload config", self._reload, "Read the config file again"),
             ("Log an action on the open lead", partial(self._screen_action, "log_action"),
              "Lead file (a)"),
             ("Go to today", partial(self._screen_action, "today"), "Dashboard (t)"),

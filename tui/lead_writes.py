@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from salesplan.core import services
+from salesplan.core.access import LOCAL_ADMIN, Actor
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -16,26 +17,29 @@ if TYPE_CHECKING:
     from salesplan.core.context import AppContext
     from salesplan.core.db.models import Lead
 
-LeadChange = Callable[["Session", "AppContext", "Lead", datetime], object]
+LeadChange = Callable[["Session", "AppContext", "Lead", datetime, Actor], object]
 
 
 def move_to(step: str) -> LeadChange:
     """Move the lead to ``step`` (the core records the step change)."""
-    return lambda session, ctx, lead, at: services.move_lead(
-        session, ctx, lead=lead, step=step, at=at
+    return lambda session, ctx, lead, at, actor: services.move_lead(
+        session, ctx, lead=lead, step=step, at=at, actor=actor
     )
 
 
 def set_status(status: str, remind_at: date | None = None) -> LeadChange:
     """Give the lead ``status`` (``standby`` with the day to be reminded on)."""
-    return lambda session, ctx, lead, at: services.set_status(
-        session, ctx, lead=lead, status=status, remind_at=remind_at, at=at
+    return lambda session, ctx, lead, at, actor: services.set_status(
+        session, ctx, lead=lead, status=status, remind_at=remind_at, at=at, actor=actor
     )
 
 
-def change_lead(ctx: AppContext, key: str, change: LeadChange, at: datetime) -> None:
-    """Apply ``change`` to lead ``key`` and commit (a ``NotFoundError`` names the key)."""
+def change_lead(
+    ctx: AppContext, key: str, change: LeadChange, at: datetime, actor: Actor = LOCAL_ADMIN
+) -> None:
+    """Apply ``change`` to lead ``key`` as ``actor`` and commit (a ``NotFoundError`` names
+    the key)."""
     with ctx.write_session() as session:
-        lead = services.get_lead(session, key)
-        change(session, ctx, lead, at)
+        lead = services.get_lead(session, key, actor=actor)
+        change(session, ctx, lead, at, actor)
         session.commit()

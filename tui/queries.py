@@ -2,8 +2,11 @@
 board's pages of cards, a prospecting list's prospects.
 
 Each function runs in a worker thread on its own session and returns plain dataclasses, so
-nothing lazy-loads later on the UI thread. Board columns are paged (``PAGE_SIZE`` cards and a
-count) so a pipeline with thousands of open leads stays instant.
+nothing lazy-loads later on the UI thread. Each takes the app's actor and shows only what the
+services would let them see (``salesplan.core.access``: ``owner_clause`` for leads and
+prospects, ``member_clause`` for actions and reminders, as the HTTP API). Board columns
+are paged (``PAGE_SIZE`` cards and a count)
+so a pipeline with thousands of open leads stays instant.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
+from salesplan.core.access import LOCAL_ADMIN, Actor, member_clause, owner_clause
 from salesplan.core.calendar import day_range_utc, period_containing, to_local
 from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, Reminder
 from salesplan.core.statuses import OPEN_STATUSES
@@ -54,9 +58,14 @@ class DashboardData:
     reminders: list[ReminderRow]
 
 
-def dashboard_data(app: AppContext, day: date) -> DashboardData:
+def _visible(clause: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    """A visibility condition as a list of WHERE conditions (none: everything)."""
+    return [] if clause is None else [clause]
+
+
+def dashboard_data(app: AppContext, day: date, actor: Actor = LOCAL_ADMIN) -> DashboardData:
     """The day's actions (the configured members', as every report counts them), this
-    week's leads and the reminders due by then."""
+    week's leads and the reminders due by then; a rep's own."""
     from salesplan.core.reports.action_counts import action_counts
     from salesplan.core.reports.rollups import repair, rollup_view
 
@@ -70,24 +79,28 @@ def dashboard_data(app: AppContext, day: date) -> DashboardData:
         usable = rollup_view(connection, app, [], day, day)
         actions: dict[str, int] = {}
         outcomes: dict[str, dict[str, int]] = defaultdict(dict)
-        for (_member, type_id, outcome), count in action_counts(
+        for (member, type_id, outcome), count in action_counts(
             connection, app, usable, day, day
         ).items():
+            if not actor.sees_all and member != actor.member:
+                continue
             actions[type_id] = actions.get(type_id, 0) + count
             if outcome:
                 outcomes[type_id][outcome] = outcomes[type_id].get(outcome, 0) + count
+        own_leads = _visible(owner_clause(actor, col(Lead.owner)))
         created_count, created_amount = session.exec(
             select(func.count(col(Lead.id)), func.coalesce(func.sum(Lead.amount), 0.0)).where(
-                col(Lead.created_at) >= week_start, col(Lead.created_at) < week_end
+                col(Lead.created_at) >= week_start, col(Lead.created_at) < week_end,
+                *own_leads,
             )
         ).one()
         won_count, won_amount = session.exec(
             select(func.count(col(Lead.id)), func.coalesce(func.sum(Lead.amount), 0.0)).where(
                 col(Lead.status) == "won", col(Lead.closed_at) >= week_start,
-                col(Lead.closed_at) < week_end,
+                col(Lead.closed_at) < week_end, *own_leads,
             )
         ).one()
-        reminders = due_reminder_rows(session, app, day_end)
+        reminders = due_reminder_rows(session, app, day_end, actor=actor)
     order = list(app.registry.action_types)
     sorted_actions = dict(
         sorted(actions.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
@@ -106,9 +119,11 @@ def dashboard_data(app: AppContext, day: date) -> DashboardData:
 
 
 def due_reminder_rows(
-    session: Session, app: AppContext, before: datetime, limit: int = 200
+    session: Session, app: AppContext, before: datetime, limit: int = 200,
+    actor: Actor = LOCAL_ADMIN,
 ) -> list[ReminderRow]:
-    """Open reminders due before ``before`` (oldest first), with their lead or prospect."""
+    """Open reminders due before ``before`` (oldest first), with their lead or prospect; a
+    rep's own (as ``services.due_reminders``)."""
     query = (
         # sqlmodel types select() for at most four entities (five work at run time).
         select(  # type: ignore[call-overload]
@@ -116,7 +131,8 @@ def due_reminder_rows(
         )
         .outerjoin(Lead, col(Lead.id) == Reminder.lead_id)
         .outerjoin(Prospect, col(Prospect.id) == Reminder.prospect_id)
-        .where(Reminder.done == False, Reminder.due_at < before)  # noqa: E712
+        .where(Reminder.done == False, Reminder.due_at < before,  # noqa: E712
+               *_visible(member_clause(actor, col(Reminder.member))))
         .order_by(col(Reminder.due_at), col(Reminder.id))
         .limit(limit)
     )
@@ -158,11 +174,13 @@ class BoardColumn:
     cards: list[LeadCard] = field(default_factory=list)
 
 
-def _card_query(pipeline: str, step: str, owner: str | None) -> list[ColumnElement[bool]]:
+def _card_query(pipeline: str, step: str, owner: str | None, actor: Actor
+                ) -> list[ColumnElement[bool]]:
     conditions = [
         col(Lead.pipeline) == pipeline,
         col(Lead.step) == step,
         col(Lead.status).in_(OPEN_STATUSES),
+        *_visible(owner_clause(actor, col(Lead.owner))),
     ]
     if owner:
         conditions.append(col(Lead.owner) == owner)
@@ -178,9 +196,11 @@ def board_page(
     owner: str | None,
     offset: int = 0,
     limit: int = PAGE_SIZE,
+    actor: Actor = LOCAL_ADMIN,
 ) -> list[LeadCard]:
-    """A page of open leads of one step, newest first, with their next open reminder."""
-    conditions = _card_query(pipeline, step, owner)
+    """A page of open leads of one step the actor sees, newest first, with their next open
+    reminder."""
+    conditions = _card_query(pipeline, step, owner, actor)
     leads = session.exec(
         select(Lead)
         .where(*conditions)
@@ -216,14 +236,16 @@ def board_page(
 
 
 def board(
-    app: AppContext, *, pipeline: str, owner: str | None, limit: int = PAGE_SIZE
+    app: AppContext, *, pipeline: str, owner: str | None, limit: int = PAGE_SIZE,
+    actor: Actor = LOCAL_ADMIN,
 ) -> list[BoardColumn]:
     """Every step of a pipeline: open-lead count and amount (one grouped query) and the
-    first page of cards."""
+    first page of cards, of the leads the actor sees."""
     spec = app.config.pipeline(pipeline)
     steps = spec.steps if spec else []
     with app.session() as session:
-        conditions = [col(Lead.pipeline) == pipeline, col(Lead.status).in_(OPEN_STATUSES)]
+        conditions = [col(Lead.pipeline) == pipeline, col(Lead.status).in_(OPEN_STATUSES),
+                      *_visible(owner_clause(actor, col(Lead.owner)))]
         if owner:
             conditions.append(col(Lead.owner) == owner)
         totals = {
@@ -238,7 +260,8 @@ def board(
         for step in steps:
             total, amount = totals.get(step, (0, 0.0))
             cards = (
-                board_page(session, app, pipeline=pipeline, step=step, owner=owner, limit=limit)
+                board_page(session, app, pipeline=pipeline, step=step, owner=owner, limit=limit,
+                           actor=actor)
                 if total
                 else []
             )
@@ -269,17 +292,20 @@ def list_names(app: AppContext) -> list[str]:
 
 
 def prospects_of(
-    app: AppContext, list_name: str, limit: int = 500
+    app: AppContext, list_name: str, limit: int = 500, actor: Actor = LOCAL_ADMIN
 ) -> tuple[int, list[ProspectRow]]:
-    """How many prospects a list has and the first ``limit`` of them (by name)."""
+    """How many prospects of a list the actor sees and the first ``limit`` of them (by
+    name)."""
     with app.session() as session:
         plist = session.exec(
             select(ProspectingList).where(ProspectingList.name == list_name)
         ).first()
         if plist is None:
             return 0, []
+        seen = _visible(owner_clause(actor, col(Prospect.owner)))
         total = session.exec(
-            select(func.count(col(Prospect.id))).where(col(Prospect.list_id) == plist.id)
+            select(func.count(col(Prospect.id))).where(col(Prospect.list_id) == plist.id,
+                                                       *seen)
         ).one()
         counts = (
             select(col(Action.prospect_id), func.count(col(Action.id)).label("n"))
@@ -292,7 +318,7 @@ def prospects_of(
             select(Prospect, counts.c.n, Lead.key)
             .outerjoin(counts, counts.c.prospect_id == Prospect.id)
             .outerjoin(Lead, col(Lead.prospect_id) == Prospect.id)
-            .where(Prospect.list_id == plist.id)
+            .where(Prospect.list_id == plist.id, *seen)
             .order_by(col(Prospect.name), col(Prospect.id))
             .limit(limit)
         ).all()

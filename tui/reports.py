@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from salesplan.core.access import LOCAL_ADMIN, Actor
 from salesplan.core.calendar import check_kind, period_containing
 from salesplan.core.errors import DataError
 from salesplan.core.reporting import ReportResult
@@ -45,9 +46,10 @@ def preset_range(preset: str, today: date, week_starts: str = "monday") -> tuple
 
 
 def run_report(
-    app: AppContext, name: str, start: date, end: date, options: dict[str, Any]
+    app: AppContext, name: str, start: date, end: date, options: dict[str, Any],
+    actor: Actor = LOCAL_ADMIN,
 ) -> ReportResult:
-    """Run report ``name`` over ``[start, end]`` through the kernel's runner: the same
-    options, rollup preparation and fault containment as ``salesplan report``; a failure is a
-    ``SalesplanError`` the screen shows in the error dialog."""
-    return kernel_run_report(app, name, start, end, options)
+    """Run report ``name`` over ``[start, end]`` through the kernel's runner, as ``actor``:
+    the same options, rollup preparation, fault containment and visibility as ``salesplan
+    report``; a failure is a ``SalesplanError`` the screen shows in the error dialog."""
+    return kernel_run_report(app, name, start, end, options, actor=actor)

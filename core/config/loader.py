@@ -6,6 +6,7 @@ syntax and ``path: key.path[2].field: problem`` for validation.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,11 @@ from salesplan.core.config.merge import (
 )
 from salesplan.core.config.models import TeamConfig
 from salesplan.core.errors import ConfigError
+from salesplan.core.i18n import _
 
 _MAX_EXTENDS_DEPTH = 10
+MAX_NESTING = 32
+"""No team config nests this deep; deeper input is refused before validation."""
 
 
 @dataclass
@@ -56,15 +60,62 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{display_path(path)}: file not found") from None
+        raise ConfigError(_("{path}: file not found").format(path=display_path(path))) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{display_path(path)}: cannot read: {exc}") from None
+        raise ConfigError(_("{path}: cannot read: {error}").format(
+            path=display_path(path), error=exc)) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ConfigError(_("{path}:{line}: TOML syntax error: a NUL character").format(
+            path=display_path(path), line=line))
     try:
-        return tomli.loads(text)
+        data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
         raise ConfigError(
-            f"{display_path(path)}:{exc.lineno}:{exc.colno}: TOML syntax error: {exc.msg}"
+            _("{path}:{lineno}:{colno}: TOML syntax error: {msg}").format(
+                path=display_path(path), lineno=exc.lineno, colno=exc.colno, msg=exc.msg)
         ) from None
+    except RecursionError:
+        raise ConfigError(
+            _("{path}: arrays or tables are nested too deeply to be a config").format(
+                path=display_path(path))
+        ) from None
+    if _depth(data) > MAX_NESTING:
+        raise ConfigError(
+            _("{path}: arrays or tables are nested more than {max_nesting} deep").format(
+                path=display_path(path), max_nesting=MAX_NESTING)
+        )
+    found = _non_finite(data, ())
+    if found is not None:
+        key_path, value = found
+        raise ConfigError(_("{path}: {key_path}: must be a finite "
+                          "number, not {value!r}").format(
+            path=display_path(path), key_path=format_key_path(key_path), value=value))
+    return data
+
+
+def _non_finite(value: Any, key_path: KeyPath) -> tuple[KeyPath, float] | None:
+    """The first ``inf`` or ``nan`` (TOML allows them; no setting means them) and its key."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (key_path, value)
+    items = (value.items() if isinstance(value, dict)
+             else enumerate(value) if isinstance(value, list) else ())
+    for key, item in items:
+        found = _non_finite(item, (*key_path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    """How deep ``value`` nests (stops counting past ``MAX_NESTING``)."""
+    if level > MAX_NESTING:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
 
 
 def read_raw_config(path: Path) -> RawConfig:
@@ -75,9 +126,11 @@ def read_raw_config(path: Path) -> RawConfig:
     while current is not None:
         if any(current == seen for seen, _ in chain):
             names = " → ".join(display_path(p) for p, _ in chain)
-            raise ConfigError(f"{names} → {display_path(current)}: extends forms a cycle")
+            raise ConfigError(_("{names} → {current}: extends forms a cycle").format(
+                names=names, current=display_path(current)))
         if len(chain) >= _MAX_EXTENDS_DEPTH:
-            raise ConfigError(f"{display_path(path)}: extends is nested too deeply")
+            raise ConfigError(_("{path}: extends is nested too deeply").format(
+                path=display_path(path)))
         data = read_toml(current)
         _reject_duplicate_ids(current, data)
         chain.append((current, data))
@@ -85,12 +138,14 @@ def read_raw_config(path: Path) -> RawConfig:
         if parent is None:
             current = None
         elif not isinstance(parent, str):
-            raise ConfigError(f"{display_path(current)}: extends: must be a file path (string)")
+            raise ConfigError(_("{current}: extends: must be a file path (string)").format(
+                current=display_path(current)))
         else:
             parent_path = (current.parent / parent).resolve()
             if not parent_path.is_file():
                 raise ConfigError(
-                    f"{display_path(current)}: extends: file not found: {display_path(parent_path)}"
+                    _("{current}: extends: file not found: {parent_path}").format(
+                        current=display_path(current), parent_path=display_path(parent_path))
                 )
             current = parent_path
 
@@ -114,8 +169,11 @@ def _reject_duplicate_ids(path: Path, data: dict[str, Any]) -> None:
                 continue
             if item_id in seen:
                 raise ConfigError(
-                    f"{display_path(path)}: {key}[{index}].id: duplicate id {item_id!r} "
-                    f"(already used by {key}[{seen[item_id]}])"
+                    _("{path}: {key}[{index}].id: duplicate id {item_id!r} "
+                    "(already used by {key}[{seen}])").format(
+                        path=display_path(path), key=key, index=index, item_id=item_id,
+                        seen=seen[item_id])
+
                 )
             seen[item_id] = index
 

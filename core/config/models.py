@@ -7,6 +7,7 @@ action types and rule effects are known.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,6 +41,13 @@ class TeamSettings(Strict):
         default_factory=_monday_to_friday,
         description="Days that count for pacing and per-day plans.",
     )
+    holidays: list[date] = Field(
+        default_factory=list,
+        description="Days off (TOML dates, e.g. 2026-12-25): not working days for pacing, "
+        "plans and follow-ups.",
+    )
+    language: Literal["en", "fr"] = Field(
+        default="en", description="Language of what people read: en (English) or fr (French).")
 
     @field_validator("timezone")
     @classmethod
@@ -50,6 +58,14 @@ class TeamSettings(Strict):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as "
                              "'Europe/Paris')") from None
         return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays_in_range(cls, value: list[date]) -> list[date]:
+        for day in value:
+            if not date(1970, 1, 1) <= day <= date(2999, 12, 31):
+                raise ValueError(f"holiday {day.isoformat()} is out of range")
+        return sorted(set(value))
 
     @field_validator("working_days")
     @classmethod
@@ -102,6 +118,9 @@ class Member(Strict):
     email: str | None = None
     segment: str
     role: Literal["rep", "manager"] = "rep"
+    language: Literal["en", "fr"] | None = Field(
+        default=None, description="The language this member reads (their digest, their "
+        "cockpit): en or fr; default: `[team] language`.")
 
 
 class OutcomeConfig(Strict):

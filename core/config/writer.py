@@ -19,6 +19,7 @@ from tomlkit import TOMLDocument
 from tomlkit.exceptions import TOMLKitError
 
 from salesplan.core.errors import ConfigError
+from salesplan.core.i18n import _
 
 
 def _new_file_mode() -> int:
@@ -85,10 +86,12 @@ def preview_edit(path: Path, edit: Callable[[TOMLDocument], None]) -> tuple[str,
     try:
         before = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ConfigError(_("{path}: cannot read: {strerror}").format(
+            path=path, strerror=exc.strerror)) from None
     try:
         document = tomlkit.parse(before)
     except TOMLKitError as exc:  # changed on disk since it was loaded, say
-        raise ConfigError(f"{path}: cannot be edited: {exc}") from None
+        raise ConfigError(_("{path}: cannot be edited: {error}").format(
+            path=path, error=exc)) from None
     edit(document)
     return before, tomlkit.dumps(document)

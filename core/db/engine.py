@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from salesplan.core.errors import DatabaseError
+from salesplan.core.i18n import _
 
 DATABASE_URL_ENV = "SALESPLAN_DATABASE_URL"
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for another one (an import, a rollup rebuild) to finish."""
 WRITE_OPTION = "salesplan_write"
 
 
@@ -28,7 +31,8 @@ def resolve_database_url(
         url = make_url(url_text)
     except ArgumentError:
         source = DATABASE_URL_ENV if env.get(DATABASE_URL_ENV) else "database.url"
-        raise DatabaseError(f"{source}: not a database URL: {url_text!r}") from None
+        raise DatabaseError(_("{source}: not a database URL: {url_text!r}").format(
+            source=source, url_text=url_text)) from None
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database and database != ":memory:" and not Path(database).is_absolute():
@@ -59,11 +63,13 @@ def create_db_engine(url: str) -> Engine:
             return _sqlite_engine(url)
         return create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise DatabaseError(f"cannot use database {safe_url(url)}: {exc}") from None
+        raise DatabaseError(_("cannot use database {url}: {error}").format(
+            url=safe_url(url), error=exc)) from None
     except ModuleNotFoundError as exc:
         raise DatabaseError(
-            f"cannot use database {safe_url(url)}: driver {exc.name!r} is not installed "
-            "(for PostgreSQL: pip install 'salesplan[postgres]')"
+            _("cannot use database {url}: driver {error!r} is not installed "
+            "(for PostgreSQL: pip install 'salesplan[postgres]')").format(
+                url=safe_url(url), error=exc.name)
         ) from None
 
 
@@ -82,7 +88,8 @@ def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database or ""
     if database and database != ":memory:" and not Path(database).parent.is_dir():
         raise DatabaseError(
-            f"cannot open database {url}: folder {Path(database).parent} does not exist"
+            _("cannot open database {url}: folder {parent} does not exist").format(
+                url=url, parent=Path(database).parent)
         )
     if database and database != ":memory:":
         create_private_file(Path(database))
@@ -102,5 +109,16 @@ def _sqlite_engine(url: str) -> Engine:
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        # SQLAlchemy raises what this hook raises in place of the driver's error.
+        error = context.original_exception
+        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+            raise DatabaseError(_(
+                "the database is busy: another process has held its write lock for "
+                "{seconds} s (an import, a rollup rebuild or a long command); nothing was "
+                "written, try again when it has finished").format(
+                    seconds=BUSY_TIMEOUT_MS // 1000)) from error
 
     return engine

@@ -28,6 +28,7 @@ from salesplan.core.schema import version_table_of
 
 if TYPE_CHECKING:
     from salesplan.core.schema import PluginSchema
+from salesplan.core.i18n import _
 
 _PG_LOCK_ID = 0x5A1E5_1A4  # arbitrary, constant: serialises salesplan migrations
 KERNEL_VERSION_TABLE = "alembic_version"
@@ -57,8 +58,8 @@ def branch_head(folder: Path) -> str:
     heads = set(revisions) - {down for down in revisions.values() if down}
     if len(heads) != 1:
         raise DatabaseError(
-            f"migrations folder {folder} must have exactly one head revision "
-            f"(found: {', '.join(sorted(heads)) or 'none'})"
+            _("migrations folder {folder} must have exactly one head revision "
+            "(found: {value})").format(folder=folder, value=', '.join(sorted(heads)) or 'none')
         )
     return heads.pop()
 
@@ -83,7 +84,8 @@ def ensure_schema(engine: Engine, plugins: Mapping[str, PluginSchema] | None = N
         orig = getattr(exc, "orig", None)
         reason = str(orig) if orig else str(exc)
         raise DatabaseError(
-            f"cannot open database {safe_url(url)}: {reason.strip().splitlines()[0]}"
+            _("cannot open database {url}: {splitlines}").format(
+                url=safe_url(url), splitlines=reason.strip().splitlines()[0])
         ) from None
 
 
@@ -92,10 +94,13 @@ def _current(engine: Engine, heads: Mapping[str, str]) -> bool:
     kernel = current_revision(engine)
     if kernel is not None and kernel not in KNOWN_REVISIONS:
         raise DatabaseError(
-            f"the database {safe_url(engine.url.render_as_string(hide_password=False))} has "
-            f"schema {kernel}, which is newer than this salesplan (it knows up to "
-            f"{HEAD_REVISION}): upgrade salesplan (pip install -U salesplan); nothing was "
-            "changed"
+            _("the database {safe_url} has "
+            "schema {kernel}, which is newer than this salesplan (it knows up to "
+            "{head_revision}): upgrade salesplan (pip install -U salesplan); nothing was "
+            "changed").format(
+                safe_url=safe_url(engine.url.render_as_string(hide_password=False)),
+                kernel=kernel, head_revision=HEAD_REVISION)
+
         )
     if kernel != HEAD_REVISION:
         return False

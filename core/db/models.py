@@ -6,7 +6,7 @@ Rows have an integer primary key for joins and a text ``key``: the data folder's
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, Table, UniqueConstraint, text
@@ -21,7 +21,9 @@ class ProspectingList(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=200)
+    """The list's name (``--list``); unique."""
     created_at: datetime
+    """When it was created (aware UTC)."""
 
 
 class Prospect(SQLModel, table=True):
@@ -32,14 +34,19 @@ class Prospect(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
+    """Its text id (``P1``…, or the data folder's id): what users and the CLI name."""
     list_id: int = Field(foreign_key="prospecting_lists.id")
+    """The ``ProspectingList`` it belongs to."""
     name: str = Field(max_length=200)
     company: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=64)
     owner: str | None = Field(default=None, max_length=64)
+    """The member working it (a member id), or ``None`` when unassigned."""
     created_at: datetime
+    """When it was added (aware UTC)."""
     fields: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    """Custom fields: script answers of actions on it (copy, change, assign a new dict)."""
 
 
 class Lead(SQLModel, table=True):
@@ -65,17 +72,28 @@ class Lead(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
+    """Its text id (``L1``…, or the data folder's id): what users and the CLI name."""
     title: str = Field(max_length=300)
     pipeline: str = Field(max_length=64)
+    """The config pipeline's id."""
     step: str = Field(max_length=100)
+    """The current step (one of the pipeline's ``steps``); its history is in ``StepChange``."""
     owner: str = Field(max_length=64)
+    """The member who owns it (a member id)."""
     amount: float = 0.0
+    """The deal's amount, in the team currency."""
     status: str = Field(default="todo", max_length=16)
+    """``todo`` or ``standby`` (open), ``won``, ``lost``, ``cancelled`` (closed)."""
     created_at: datetime
+    """When it was created (aware UTC); also its first step change's ``at``."""
     closed_at: datetime | None = None
+    """When it was won, lost or cancelled (aware UTC); ``None`` while open."""
     remind_at: datetime | None = None
+    """For ``standby``: local midnight (in UTC) of the day it comes back as todo."""
     prospect_id: int | None = Field(default=None, foreign_key="prospects.id", unique=True)
+    """The ``Prospect`` it was converted from, if any (one lead per prospect)."""
     fields: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    """Custom fields: script answers (copy, change, assign a new dict to save them)."""
 
 
 class StepChange(SQLModel, table=True):
@@ -87,8 +105,12 @@ class StepChange(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     lead_id: int = Field(foreign_key="leads.id")
+    """The ``Lead``."""
     at: datetime
+    """When the lead entered the step (aware UTC): its creation time for the first one, the
+    action's time for a ``move_to_step`` rule."""
     step: str = Field(max_length=100)
+    """The step it entered."""
 
 
 class Action(SQLModel, table=True):
@@ -114,14 +136,23 @@ class Action(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
+    """Its text id (``A1``…, or the data folder's id)."""
     at: datetime
+    """When it happened (aware UTC); reports count it on its team-local day."""
     member: str = Field(max_length=64)
+    """Who did it (a member id)."""
     action_type: str = Field(max_length=64)
+    """The action type's id (``call``, a plugin's type…)."""
     outcome: str | None = Field(default=None, max_length=64)
+    """One of the type's outcome ids, or ``None``."""
     lead_id: int | None = Field(default=None, foreign_key="leads.id")
+    """The ``Lead`` it was on; exactly one of ``lead_id``, ``prospect_id`` is set."""
     prospect_id: int | None = Field(default=None, foreign_key="prospects.id")
+    """The ``Prospect`` it was on."""
     note: str = Field(default="")
+    """Free text."""
     answers: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    """The call script's answers, typed (``{question: value}``), or ``None``."""
 
 
 class Reminder(SQLModel, table=True):
@@ -139,32 +170,50 @@ class Reminder(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     action_type: str = Field(max_length=64)
+    """The action type to do."""
     member: str = Field(max_length=64)
+    """Who is to do it."""
     lead_id: int | None = Field(default=None, foreign_key="leads.id")
     prospect_id: int | None = Field(default=None, foreign_key="prospects.id")
     due_at: datetime
+    """When it is due (aware UTC)."""
     note: str = Field(default="")
     source: str = Field(default="manual", max_length=100)
+    """``manual``, or the rule that scheduled it (``rules[0]``, a rule's ``id``)."""
     created_at: datetime
     created_by_action_id: int | None = Field(default=None, foreign_key="actions.id")
+    """The action whose rule scheduled it, if any."""
     done: bool = Field(default=False)
+    """Whether it was done: logging its action type on its lead or prospect closes it."""
     done_at: datetime | None = None
     done_by_action_id: int | None = Field(default=None, foreign_key="actions.id")
+    """The action that closed it."""
 
 
-class SentDigest(SQLModel, table=True):
-    """A digest accepted by a notifier for one date and recipient (exactly-once sending)."""
+class Delivery(SQLModel, table=True):
+    """One message to one recipient on one channel: claimed, then sent (the delivery log of
+    ``salesplan.core.delivery``: exactly once under any race)."""
 
-    __tablename__ = "sent_digests"
+    __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("digest_date", "recipient", "channel", name="uq_sent_digests"),
+        UniqueConstraint("message", "recipient", "channel", name="uq_deliveries"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    digest_date: date
+    message: str = Field(max_length=200)
+    """The message's key, chosen by the sender (``digest:2026-03-02``)."""
     recipient: str = Field(max_length=200)
+    """The recipient, lower-cased."""
     channel: str = Field(max_length=64)
-    sent_at: datetime
+    """The channel (a notifier name, or the sender's own label)."""
+    state: str = Field(max_length=16)
+    """``claimed`` (being delivered) or ``sent``."""
+    token: str = Field(max_length=64)
+    """The claim's random token: confirm and release compare on it."""
+    owner: str = Field(max_length=200)
+    """Who claimed it: ``host:pid``."""
+    claimed_at: datetime
+    sent_at: datetime | None = None
 
 
 class Meta(SQLModel, table=True):
@@ -217,6 +266,33 @@ class IdempotencyRecord(SQLModel, table=True):
     status: int
     body: str
     created_at: datetime
+
+
+class CockpitSession(SQLModel, table=True):
+    """A browser sign-in to the cockpit (SPEC §11): only the SHA-256 of the session id the
+    cookie carries is kept, so the base never holds a usable cookie."""
+
+    __tablename__ = "cockpit_sessions"
+    __table_args__ = (Index("ix_cockpit_sessions_member", "member"),)
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    member: str = Field(max_length=64)
+    created_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None = None
+    """Set by ``/logout`` (and when the account is disabled): the cookie stops working."""
+
+
+class SignInFailure(SQLModel, table=True):
+    """A failed browser sign-in for a member id (known or not): five in 15 minutes and the
+    member's sign-in answers 429. Kept in the base, so every server on it counts them."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_member_at", "member", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member: str = Field(max_length=64)
+    at: datetime
 
 
 def table_of(model: type[SQLModel]) -> Table:

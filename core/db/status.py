@@ -11,6 +11,7 @@ from salesplan.core.db.engine import create_db_engine, is_sqlite, safe_url
 from salesplan.core.db.migrate import current_revision
 from salesplan.core.db.migrations import HEAD_REVISION, KNOWN_REVISIONS
 from salesplan.core.errors import DatabaseError
+from salesplan.core.i18n import _
 
 
 def describe_database(url: str) -> str:
@@ -27,15 +28,17 @@ def describe_database(url: str) -> str:
         revision = current_revision(engine)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise DatabaseError(f"cannot connect to database {safe_url(url)}: {reason}") from None
+        raise DatabaseError(_("cannot connect to database {url}: {reason}").format(
+            url=safe_url(url), reason=reason)) from None
     finally:
         engine.dispose()
     if revision is None:
         return "reachable, empty (schema created on first use)"
     if revision not in KNOWN_REVISIONS:
         raise DatabaseError(
-            f"database {safe_url(url)} has schema {revision}, which is newer than this "
-            f"salesplan (it knows up to {HEAD_REVISION}): upgrade salesplan to use it"
+            _("database {url} has schema {revision}, which is newer than this "
+            "salesplan (it knows up to {head_revision}): upgrade salesplan to use it").format(
+                url=safe_url(url), revision=revision, head_revision=HEAD_REVISION)
         )
     if revision == HEAD_REVISION:
         return f"schema {revision}, up to date"

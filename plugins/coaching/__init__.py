@@ -60,7 +60,7 @@ def _screen(app: Any) -> Any:
 @hookimpl
 def salesplan_tui_screens() -> list[ScreenSpec]:
     return [ScreenSpec(name="coaching", title="Coaching", factory=_screen, key="c",
-                       description="Where each rep loses deals (c)")]
+                       description="Where each rep loses deals (c)", permission="coach")]
 
 
 @hookimpl(optionalhook=True)

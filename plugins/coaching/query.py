@@ -21,7 +21,8 @@ entered its current step at its creation; two changes in a row to the same step 
 step changes to steps no longer configured are left out; ties in time are broken by id.
 
 Everything is aggregated by the database, medians included (``ROW_NUMBER`` and ``COUNT`` over
-a window, portable to SQLite and PostgreSQL): a few grouped queries, whatever the cohort size.
+a window, portable to SQLite and PostgreSQL): one statement (the cohort's stays walked once,
+as a materialized CTE, then grouped four ways), whatever the cohort size.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Float, and_, case, cast, func, or_, select
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, null, or_, select, union_all
 
 from salesplan.core.db.query_tables import leads, step_changes
 from salesplan.core.reporting import ChartSeries, Column, ReportResult
@@ -38,7 +39,7 @@ from salesplan.core.reports.sql import dialect_name
 from salesplan.core.statuses import CLOSED_STATUSES
 
 if TYPE_CHECKING:
-    from sqlalchemy import Subquery
+    from sqlalchemy import Select, Subquery
 
     from salesplan.core.reporting import ReportRequest
     from salesplan.core.reports.sql import Executor
@@ -141,29 +142,49 @@ def _stays(request: ReportRequest, steps: list[str]) -> Subquery:
     ).subquery("coaching_stays")
 
 
-def _pass_counts(db: Executor, stays: Subquery, by_owner: bool) -> list[Any]:
-    """``(owner?, position, entered, passed)`` over the last stays."""
+def _pass_counts(stays: Any, by_owner: bool) -> Select[Any]:
+    """``(kind, owner or '', position, entered, passed, NULL)`` over the last stays."""
+    owner = stays.c.owner if by_owner else literal("")
     keys = [stays.c.owner, stays.c.position] if by_owner else [stays.c.position]
-    return list(db.execute(
-        select(*keys, func.count(), count_if(stays.c.passed))
+    return (
+        select(literal(f"pass:{by_owner}").label("kind"), owner.label("owner"),
+               stays.c.position, func.count().label("entered"),
+               count_if(stays.c.passed).label("passed"),
+               cast(null(), Float).label("median"))
         .where(stays.c.from_last == 1).group_by(*keys)
-    ))
+    )
 
 
-def _medians(db: Executor, stays: Subquery, by_owner: bool) -> list[Any]:
-    """``(owner?, position, median days)`` over the finished stays, in SQL: the middle row
-    (or the mean of the two middle rows) of each group in order of length."""
+def _medians(stays: Any, by_owner: bool) -> Select[Any]:
+    """``(kind, owner or '', position, NULL, NULL, median days)`` over the finished stays,
+    in SQL: the middle row (or the mean of the two middle rows) of each group in order of
+    length."""
     keys = [stays.c.owner, stays.c.position] if by_owner else [stays.c.position]
     finished = select(
         *keys, stays.c.days,
         func.row_number().over(partition_by=keys, order_by=stays.c.days).label("rn"),
         func.count().over(partition_by=keys).label("n"),
-    ).where(stays.c.days.is_not(None)).subquery("coaching_finished")
+    ).where(stays.c.days.is_not(None)).subquery(f"coaching_finished_{int(by_owner)}")
     group = [finished.c[key.name] for key in keys]
+    owner = finished.c.owner if by_owner else literal("")
     middle = finished.c.rn.in_([(finished.c.n + 1) // 2, (finished.c.n + 2) // 2])
-    return list(db.execute(
-        select(*group, func.avg(finished.c.days)).where(middle).group_by(*group)
-    ))
+    return (
+        select(literal(f"median:{by_owner}").label("kind"), owner.label("owner"),
+               finished.c.position, cast(null(), Integer).label("entered"),
+               cast(null(), Integer).label("passed"),
+               cast(func.avg(finished.c.days), Float).label("median"))
+        .where(middle).group_by(*group)
+    )
+
+
+def _stay_numbers(db: Executor, stays: Subquery) -> list[Any]:
+    """Every figure of the stays in one statement: the stays are a materialized CTE, walked
+    once instead of once per figure (per owner and for the team, passes and medians)."""
+    walked = select(stays).cte("coaching_stays_once").prefix_with("MATERIALIZED",
+                                                                  dialect="postgresql")
+    parts = [_pass_counts(walked, True), _pass_counts(walked, False), _medians(walked, True),
+             _medians(walked, False)]
+    return list(db.execute(union_all(*parts)))
 
 
 def _cohort_counts(request: ReportRequest) -> list[Any]:
@@ -193,16 +214,13 @@ def funnels(request: ReportRequest, steps: list[str]) -> tuple[dict[str, Funnel]
         mine.created, mine.won = int(created), int(won)
         team.created += int(created)
         team.won += int(won)
-    for owner, position, entered, passed in _pass_counts(db, stays, by_owner=True):
-        numbers = funnel(owner).steps[steps[int(position)]]
-        numbers.entered, numbers.passed = int(entered), int(passed)
-    for position, entered, passed in _pass_counts(db, stays, by_owner=False):
-        numbers = team.steps[steps[int(position)]]
-        numbers.entered, numbers.passed = int(entered), int(passed)
-    for owner, position, median in _medians(db, stays, by_owner=True):
-        funnel(owner).steps[steps[int(position)]].median_days = round(float(median), 1)
-    for position, median in _medians(db, stays, by_owner=False):
-        team.steps[steps[int(position)]].median_days = round(float(median), 1)
+    for kind, owner, position, entered, passed, median in _stay_numbers(db, stays):
+        who = funnel(owner) if kind.endswith("True") else team
+        numbers = who.steps[steps[int(position)]]
+        if kind.startswith("pass"):
+            numbers.entered, numbers.passed = int(entered), int(passed)
+        else:
+            numbers.median_days = round(float(median), 1)
     return owners, team
 
 

@@ -93,8 +93,10 @@ class CoachingScreen(SalesplanScreen):
         self.query_one("#coaching-range", Label).update(
             f"{self.start.isoformat()} → {self.end.isoformat()}")
         ctx, pipeline, start, end = self.ctx, self.pipeline, self.start, self.end
+        actor = self.sp.actor
         self.in_thread(
-            lambda: run_report(ctx, "coaching", start, end, {"pipeline": pipeline}),
+            lambda: run_report(ctx, "coaching", start, end, {"pipeline": pipeline},
+                               actor=actor),
             self.show_result, error_title="Cannot load the coaching report",
         )
 

@@ -289,8 +289,9 @@ def compute_forecast(
             })
 
     working = config.team.working_days
-    total_days = count_working_days(period.start, period.end, working)
-    elapsed = count_working_days(period.start, day, working)
+    holidays = config.team.holidays
+    total_days = count_working_days(period.start, period.end, working, holidays)
+    elapsed = count_working_days(period.start, day, working, holidays)
     amount_won = _cents(amount_won)
     weighted_total = _cents(weighted_total)
     expected = _cents(amount_won + weighted_total)

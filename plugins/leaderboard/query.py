@@ -131,7 +131,8 @@ def compute_leaderboard(db: Executor, app: AppContext, start: date, end: date) -
         for pair, actual in zip(pairs, pair_actuals(db, app, span_usable, pairs, start, end),
                                 strict=True):
             target = float(pair.objective.target)
-            status = pace(target, actual, pair.period, pair.day, working).status
+            status = pace(target, actual, pair.period, pair.day, working,
+                          app.config.team.holidays).status
             score = scores[pair.who]
             score.objectives += 1
             score.objectives_met += int(status in MET_STATUSES)

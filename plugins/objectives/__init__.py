@@ -66,10 +66,10 @@ def salesplan_cli_commands() -> list[click.Command]:
     return [objectives_command]
 
 
-def _load_panel(app: Any, day: date) -> PanelContent:
+def _load_panel(app: Any, day: date, actor: Any = None) -> PanelContent:
     from salesplan.plugins.objectives.panel import load_panel
 
-    return load_panel(app, day)
+    return load_panel(app, day, actor)
 
 
 @hookimpl

@@ -16,6 +16,7 @@ from salesplan.core.dashboard import PanelContent
 from salesplan.core.formatting import money, number
 
 if TYPE_CHECKING:
+    from salesplan.core.access import Actor
     from salesplan.core.action_types import ActionTypeSpec
     from salesplan.core.context import AppContext
 
@@ -65,8 +66,10 @@ def needed(per_day: float | None, remaining: float, status: str, currency: str |
     return Text(f"{value}/day", style=style)
 
 
-def load_panel(app: AppContext, day: date) -> PanelContent:
-    """The panel's rows on ``day``."""
+def load_panel(app: AppContext, day: date, actor: Actor | None = None) -> PanelContent:
+    """The panel's rows on ``day``: for a rep, their own objectives and the team's (as the
+    objectives report shows them)."""
+    from salesplan.core.access import sees_member_row
     from salesplan.core.reports.rollups import repair
     from salesplan.plugins.objectives.progress import compute_objectives
 
@@ -75,6 +78,8 @@ def load_panel(app: AppContext, day: date) -> PanelContent:
         progress = compute_objectives(connection, app, day=day)
     types = app.registry.action_types
     members = {m.id: m.name for m in app.config.members}
+    if actor is not None:
+        progress = [item for item in progress if sees_member_row(actor, item.who, members)]
     currency = app.config.team.currency
     rows: list[list[Any]] = []
     for item in progress:

@@ -26,7 +26,7 @@ lead created in the range. ``pipeline`` keeps leads of that pipeline and actions
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -175,7 +175,8 @@ def compute_objectives(
             )
         for who in whos:
             actual = actuals.get(who, 0.0)
-            pacing = pace(float(objective.target), actual, period, day, working)
+            pacing = pace(float(objective.target), actual, period, day, working,
+                          config.team.holidays)
             results.append(
                 ObjectiveProgress(
                     objective_index=index,
@@ -229,12 +230,13 @@ class Pacing:
 
 def pace(
     target: float, actual: float, period: Period, day: date,
-    working_days: Sequence[str],
+    working_days: Sequence[str], holidays: Collection[date] = (),
 ) -> Pacing:
-    """Expected-by-now, status, remaining and needed-per-day for ``actual`` on ``day``."""
-    total_days = count_working_days(period.start, period.end, working_days)
-    elapsed = count_working_days(period.start, day, working_days)
-    left = count_working_days(day + timedelta(days=1), period.end, working_days)
+    """Expected-by-now, status, remaining and needed-per-day for ``actual`` on ``day``
+    (working days skip the team's holidays)."""
+    total_days = count_working_days(period.start, period.end, working_days, holidays)
+    elapsed = count_working_days(period.start, day, working_days, holidays)
+    left = count_working_days(day + timedelta(days=1), period.end, working_days, holidays)
     expected = target * elapsed / total_days if total_days else 0.0
     remaining = max(target - actual, 0.0)
     return Pacing(

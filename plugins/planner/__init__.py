@@ -52,6 +52,6 @@ def salesplan_tui_screens() -> list[ScreenSpec]:
     return [
         ScreenSpec(
             name="planner", title="Planner", factory=_planner_screen, key="n",
-            description="Plan the actions of a revenue target (n)",
+            description="Plan the actions of a revenue target (n)", permission="plan",
         )
     ]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # rich, the funnel math and the config writer load only when 
 
     from salesplan.core.context import AppContext
     from salesplan.plugins.objectives.config import Objective
-    from salesplan.plugins.planner.funnel import Choice, FunnelRatios, Plan, Ratio
+    from salesplan.plugins.planner.funnel import Cadence, Choice, FunnelRatios, Plan, Ratio
     from salesplan.plugins.planner.measure import MeasuredFunnel
 
 def _ratio_text(value: Ratio) -> str:
@@ -67,30 +67,35 @@ def ratios_table(choices: list[Choice], measured: bool) -> Table:
     return table
 
 
+def cadence_text(cadence: Cadence) -> str:
+    """``33 a day``, ``1 a week``, ``3 a month``."""
+    return f"{cadence.target} a {cadence.per.replace('_', ' ')}"
+
+
 def members_table(plan: Plan) -> Table:
-    """Each member's share of their segment and what it means per working day."""
+    """Each member's share of their segment and the same at its natural cadence."""
     from rich.table import Table
 
     table = Table(
         title=f"Per member · {plan.period.kind} {plan.period.label} "
-        f"({plan.working_days} working days)",
+        f"({plan.working_days} working days, {plan.weeks} weeks)",
         title_justify="left",
     )
-    for label in ("Member", "Segment", "Metric", "Period", "Per working day", "How"):
-        table.add_column(label, justify="right" if label in ("Period", "Per working day")
-                         else "left")
+    for label in ("Member", "Segment", "Metric", "Period", "Cadence", "How"):
+        table.add_column(label, justify="right" if label in ("Period", "Cadence") else "left")
     for member, counts in plan.members.items():
         segment = plan.member_segment[member]
         size = sum(1 for s in plan.member_segment.values() if s == segment)
         for metric, count in counts.items():
             total = plan.segments[segment][metric]
-            per_day = plan.per_day.get(member, {}).get(metric)
+            cadence = plan.cadence[member][metric]
             parts = [f"{total} ÷ {size} members"] if size > 1 else []
-            if per_day is not None:
-                parts.append(f"{count} ÷ {plan.working_days} days")
+            if cadence.per == "day":
+                parts.append(f"{count} ÷ {plan.working_days} working days")
+            elif cadence.per == "week":
+                parts.append(f"{count} ÷ {plan.weeks} weeks")
             how = ", ".join(parts) + (" (rounded up)" if parts else "")
-            table.add_row(member, segment, metric, str(count),
-                          "—" if per_day is None else str(per_day), how)
+            table.add_row(member, segment, metric, str(count), cadence_text(cadence), how)
     return table
 
 
@@ -143,13 +148,15 @@ def plan_csv(plan: Plan) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["member", "segment", "metric", "segment_total", "period", "count",
-                     "per_day"])
+                     "per_day", "cadence", "cadence_target"])
     for member, counts in plan.members.items():
         segment = plan.member_segment[member]
         for metric, count in counts.items():
             per_day = plan.per_day.get(member, {}).get(metric)
+            cadence = plan.cadence[member][metric]
             writer.writerow([member, segment, metric, plan.segments[segment][metric],
-                             plan.period.label, count, "" if per_day is None else per_day])
+                             plan.period.label, count, "" if per_day is None else per_day,
+                             cadence.per, cadence.target])
     return buffer.getvalue()
 
 

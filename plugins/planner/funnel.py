@@ -11,12 +11,20 @@ and the plan then uses the configured ratio and records the fallback.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 
-from salesplan.core.calendar import Period, count_working_days
+from salesplan.core.calendar import (
+    Period,
+    count_working_days,
+    period_containing,
+    working_days_in,
+)
 from salesplan.core.config.models import TeamConfig
 from salesplan.core.errors import ConfigError, DataError
+from salesplan.core.fields import MAX_AMOUNT
 from salesplan.plugins.planner.settings import Funnel
 
 Ratio = Fraction | None
@@ -31,12 +39,17 @@ def exact(value: float | int | str | Fraction) -> Fraction:
     """A config or CLI number as an exact fraction (floats through their shortest repr)."""
     if isinstance(value, Fraction):
         return value
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DataError(f"not a finite number: {value!r}")
     if isinstance(value, float):
         return Fraction(repr(value))
     try:
-        return Fraction(str(value).strip().replace("_", ""))
+        number = Fraction(str(value).strip().replace("_", ""))
     except (ValueError, ZeroDivisionError):
         raise DataError(f"not a number: {value!r}") from None
+    if abs(number) > MAX_AMOUNT:
+        raise DataError(f"too large: {value!r} (at most {MAX_AMOUNT:,})")
+    return number
 
 
 def ceil(value: Fraction) -> int:
@@ -167,6 +180,14 @@ class PlanLine:
     count: int = 0
 
 
+@dataclass(frozen=True)
+class Cadence:
+    """A target at a cadence: ``target`` per ``per`` (day, week or the plan's period)."""
+
+    per: str
+    target: int
+
+
 @dataclass
 class Plan:
     """The reverse funnel for one revenue target and one period."""
@@ -184,6 +205,10 @@ class Plan:
     per_day: dict[str, dict[str, int]]
     lines: list[PlanLine]
     notes: list[str]
+    weeks: int = 0
+    """Weeks of the period holding one of its working days."""
+    cadence: dict[str, dict[str, Cadence]] = field(default_factory=dict)
+    """Per member and metric, the figure at its natural cadence."""
 
 
 def _fmt(value: Fraction | int) -> str:
@@ -260,7 +285,9 @@ def build_plan(
             members[person.id] = {
                 metric: ceil(Fraction(count, len(people))) for metric, count in counts.items()
             }
-    working = count_working_days(period.start, period.end, config.team.working_days)
+    team = config.team
+    working = count_working_days(period.start, period.end, team.working_days, team.holidays)
+    weeks = working_weeks(period, team.working_days, team.holidays, team.week_starts)
     per_day: dict[str, dict[str, int]] = {}
     if working:
         per_day = {
@@ -269,11 +296,35 @@ def build_plan(
         }
     else:
         notes.append(f"period {period.label} has no working day: no per-day figures")
+    cadence = {
+        member: {metric: natural_cadence(count, working, weeks, period.kind)
+                 for metric, count in counts.items()}
+        for member, counts in members.items()
+    }
     return Plan(
         revenue=revenue, ratios=ratios, sales=sales, opportunities=opportunities,
         prospects=prospects, segments=segments, members=members, member_segment=member_segment,
         period=period, working_days=working, per_day=per_day, lines=lines, notes=notes,
+        weeks=weeks, cadence=cadence,
     )
+
+
+def working_weeks(period: Period, working_days: Sequence[str], holidays: Collection[date],
+                  week_starts: str) -> int:
+    """The weeks of ``period`` that hold at least one of its working days."""
+    days = working_days_in(period.start, period.end, working_days, holidays)
+    return len({period_containing("week", day, week_starts).start for day in days})
+
+
+def natural_cadence(share: int, working: int, weeks: int, kind: str) -> Cadence:
+    """A member's share of a period at the cadence a person says it (SPEC §7): per day when it
+    is at least one a working day, else per week when at least one a week, else per period;
+    the target is the share over the number of such periods, rounded up."""
+    if working and share >= working:
+        return Cadence("day", ceil(Fraction(share, working)))
+    if weeks and share >= weeks and kind != "week":
+        return Cadence("week", ceil(Fraction(share, weeks)))
+    return Cadence(kind, share)
 
 
 def plan_json(plan: Plan, choices: list[Choice], configured: FunnelRatios,
@@ -295,8 +346,13 @@ def plan_json(plan: Plan, choices: list[Choice], configured: FunnelRatios,
             "start": plan.period.start.isoformat(),
             "end": plan.period.end.isoformat(),
             "working_days": plan.working_days,
+            "weeks": plan.weeks,
         },
         "per_day": plan.per_day,
+        "cadence": {
+            member: {metric: {"per": c.per, "target": c.target} for metric, c in metrics.items()}
+            for member, metrics in plan.cadence.items()
+        },
         "ratios": plan.ratios.to_json(),
         "configured": configured.to_json(),
         "fallbacks": [c.key for c in choices if c.source.startswith("configured (")],

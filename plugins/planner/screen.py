@@ -223,17 +223,18 @@ class PlannerScreen(SalesplanScreen):
         for member, counts in plan.members.items():
             for metric, count in counts.items():
                 spec = types.get(metric)
-                per_day = plan.per_day.get(member, {}).get(metric)
+                cadence = plan.cadence[member][metric]
                 rows.append([
                     members.get(member, member),
                     plan.member_segment[member],
                     Text(f"{spec.icon} {spec.label}" if spec else metric),
                     Text(str(count), justify="right"),
-                    Text("—" if per_day is None else str(per_day), justify="right"),
+                    Text(f"{cadence.target} a {cadence.per.replace('_', ' ')}",
+                         justify="right"),
                 ])
         fill_table(self.query_one("#plan-members", DataTable),
                    ["Member", "Segment", "Metric", f"Per {plan.period.kind.replace('_', ' ')}",
-                    "Per working day"], rows)
+                    "Cadence"], rows)
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         if _event.input.id and _event.input.id.startswith(("ratio-", "plan-")):

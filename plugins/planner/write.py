@@ -42,8 +42,9 @@ class WritePlan:
 
 
 def plan_objectives(plan: Plan, known_types: Mapping[str, object]) -> WritePlan:
-    """One objective per member and counted metric for the plan's period kind, plus the
-    team's revenue. Ids are ``plan-<member>-<metric>`` (``plan-team-revenue``)."""
+    """One objective per member and counted metric at its natural cadence (``3 a week``,
+    ``10 a day``, ``2 a month``), plus the team's revenue for the plan's period. Ids are
+    ``plan-<member>-<metric>`` (``plan-team-revenue``)."""
     per = plan.period.kind
     revenue = float(plan.revenue)
     objectives: list[dict[str, Any]] = [{
@@ -57,9 +58,11 @@ def plan_objectives(plan: Plan, known_types: Mapping[str, object]) -> WritePlan:
                                        and metric not in BUILTIN_METRICS):
                 skipped.append(f"{member}: {count} {metric} (no objective metric for it)")
                 continue
+            cadence = plan.cadence.get(member, {}).get(metric)
             objectives.append({
                 "id": f"{PLAN_PREFIX}{member}-{metric}", "who": member, "metric": metric,
-                "per": per, "target": count,
+                "per": cadence.per if cadence else per,
+                "target": cadence.target if cadence else count,
             })
     return WritePlan(objectives, skipped)
 

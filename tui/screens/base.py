@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from salesplan.core.errors import SalesplanError
+from salesplan.core.i18n import current_language, language
 from salesplan.tui.shell import cockpit
 
 if TYPE_CHECKING:
@@ -46,8 +47,13 @@ def run_in_thread(
     previous one (except writes): the superseded run's result *and error* are dropped, so a
     report that fails twice in a row shows one dialog, not two."""
     app = owner.app
+    session_language = current_language()  # threads do not inherit the context: pass it on
 
     def job() -> None:
+        with language(session_language):
+            run_job()
+
+    def run_job() -> None:
         worker = get_current_worker()
 
         def deliver(callback: Callable[..., None], *args: Any) -> None:
@@ -57,7 +63,7 @@ def run_in_thread(
 
         try:
             with _ENGINE_LOCK:  # the engine (and schema check) is made once, by one thread
-                _ = app.ctx.engine
+                app.ctx.engine  # noqa: B018
             result = fetch()
         except SalesplanError as exc:
             app.call_from_thread(deliver, app.show_error, exc, error_title)

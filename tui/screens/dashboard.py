@@ -16,7 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from salesplan.core.dashboard import PanelContent
+from salesplan.core.access import LOCAL_ADMIN, Actor
+from salesplan.core.dashboard import PanelContent, panel_content
 from salesplan.core.errors import SalesplanError
 from salesplan.tui.format import money, outcome_label, short_time, type_label
 from salesplan.tui.queries import DashboardData, dashboard_data
@@ -77,8 +78,8 @@ class DashboardScreen(SalesplanScreen):
             Text.assemble((day.strftime("%A %d %B %Y"), "bold"),
                           ("  (today)" if day == self.sp.today else "", "dim"))
         )
-        ctx = self.ctx
-        self.in_thread(lambda: (dashboard_data(ctx, day), load_panels(ctx, day)),
+        ctx, actor = self.ctx, self.sp.actor
+        self.in_thread(lambda: (dashboard_data(ctx, day, actor), load_panels(ctx, day, actor)),
                        self.show_loaded, error_title="Cannot load the dashboard")
 
     def show_loaded(self, loaded: tuple[DashboardData, dict[str, PanelContent]]) -> None:
@@ -162,13 +163,15 @@ class DashboardScreen(SalesplanScreen):
             self.notify(f"Prospect {row.target}: see the Prospecting screen (l)")
 
 
-def load_panels(ctx: AppContext, day: date) -> dict[str, PanelContent]:
-    """Every plugin panel's content for ``day``; a panel that fails says so in its box
-    (the rest of the dashboard still shows)."""
+def load_panels(ctx: AppContext, day: date, actor: Actor = LOCAL_ADMIN
+                ) -> dict[str, PanelContent]:
+    """Every plugin panel's content for ``day``, for ``actor`` (given to a ``load`` that
+    takes it: see ``DashboardPanel``); a panel that fails says so in its box (the rest of the
+    dashboard still shows)."""
     contents: dict[str, PanelContent] = {}
     for name, panel in ctx.registry.panels.items():
         try:
-            content = panel.load(ctx, day)
+            content = panel_content(panel, ctx, day, actor)
             if not isinstance(content, PanelContent):
                 raise TypeError(f"load returned {type(content).__name__}, not PanelContent")
         except SalesplanError as exc:

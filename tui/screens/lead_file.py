@@ -91,12 +91,12 @@ class LeadFileScreen(Screen[None]):
         self.load()
 
     def load(self) -> None:
-        ctx, key = self.ctx, self.key
+        ctx, key, actor = self.ctx, self.key, self.sp.actor
 
         def fetch() -> LeadFile:
             with ctx.session() as session:
-                lead = services.get_lead(session, key)
-                return services.lead_file(session, ctx, lead)
+                lead = services.get_lead(session, key, actor=actor)
+                return services.lead_file(session, ctx, lead, actor=actor)
 
         run_in_thread(self, fetch, self.show_file, error_title="Cannot open the lead")
 
@@ -189,8 +189,9 @@ class LeadFileScreen(Screen[None]):
     def record(self, request: ActionRequest | None) -> None:
         if request is None:
             return
-        ctx, key, at = self.ctx, self.key, self.sp.now()
-        run_in_thread(self, lambda: request.record(ctx, at=at, lead=key), self.logged,
+        ctx, key, at, actor = self.ctx, self.key, self.sp.now(), self.sp.actor
+        run_in_thread(self, lambda: request.record(ctx, at=at, lead=key, actor=actor),
+                      self.logged,
                       group=WRITE_GROUP, error_title="Cannot log the action")
 
     def logged(self, logged: LoggedAction) -> None:
@@ -236,7 +237,7 @@ class LeadFileScreen(Screen[None]):
         )
 
     def _write(self, change: LeadChange, what: str) -> None:
-        ctx, key, at = self.ctx, self.key, self.sp.now()
+        ctx, key, at, actor = self.ctx, self.key, self.sp.now(), self.sp.actor
 
         def done(_result: None) -> None:
             self.sp.data_changed()
@@ -244,5 +245,5 @@ class LeadFileScreen(Screen[None]):
             self.notify(what)
             self.load()
 
-        run_in_thread(self, lambda: change_lead(ctx, key, change, at), done, group=WRITE_GROUP,
-                      error_title="Cannot change the lead")
+        run_in_thread(self, lambda: change_lead(ctx, key, change, at, actor), done,
+                      group=WRITE_GROUP, error_title="Cannot change the lead")

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from salesplan.core import services
+from salesplan.core.access import LOCAL_ADMIN, Actor
 from salesplan.core.action_types import ActionTypeSpec
 from salesplan.core.config.models import Question, TeamConfig
 
@@ -37,14 +38,15 @@ class ActionRequest:
 
     def record(
         self, ctx: AppContext, *, at: datetime, lead: str | None = None,
-        prospect: str | None = None,
+        prospect: str | None = None, actor: Actor = LOCAL_ADMIN,
     ) -> LoggedAction:
-        """Log it on ``lead`` or ``prospect`` (by key) through the core, exactly as the CLI
-        does: own transaction, rules applied, after-action hook (run it in a worker)."""
+        """Log it on ``lead`` or ``prospect`` (by key) as ``actor`` through the core, exactly
+        as the CLI does: own transaction, rules applied, after-action hook (run it in a
+        worker)."""
         return services.record_action(
             ctx, action_type=self.action_type, member=self.member, lead=lead,
             prospect=prospect, outcome=self.outcome, at=at, note=self.note,
-            answers=self.answers or None,
+            answers=self.answers or None, actor=actor,
         )
 
 

@@ -81,8 +81,9 @@ class PipelineScreen(SalesplanScreen):
         self._labels()
         if not self.pipeline:
             return
-        ctx, pipeline, owner = self.ctx, self.pipeline, self.owner
-        self.in_thread(lambda: board(ctx, pipeline=pipeline, owner=owner), self.show_board,
+        ctx, pipeline, owner, actor = self.ctx, self.pipeline, self.owner, self.sp.actor
+        self.in_thread(lambda: board(ctx, pipeline=pipeline, owner=owner, actor=actor),
+                       self.show_board,
                        error_title="Cannot load the pipeline")
 
     def show_board(self, data: list[BoardColumn]) -> None:
@@ -101,11 +102,12 @@ class PipelineScreen(SalesplanScreen):
     def on_board_column_view_load_more(self, event: BoardColumnView.LoadMore) -> None:
         view = event.column
         ctx, pipeline, owner, offset = self.ctx, self.pipeline or "", self.owner, len(view.cards)
+        actor = self.sp.actor
 
         def fetch() -> list[LeadCard]:
             with ctx.session() as session:
                 return board_page(session, ctx, pipeline=pipeline, step=view.step, owner=owner,
-                                  offset=offset)
+                                  offset=offset, actor=actor)
 
         owners = {m.id: m.name for m in self.ctx.config.members}
         self.in_thread(fetch, lambda cards: view.extend(cards, owners, ctx.config.team.currency),
@@ -175,14 +177,14 @@ class PipelineScreen(SalesplanScreen):
 
     def _change(self, card: LeadCard, change: LeadChange, what: str, error_title: str) -> None:
         """Write ``change`` to the card's lead in a worker, then say so and reload."""
-        ctx, at = self.ctx, self.sp.now()
+        ctx, at, actor = self.ctx, self.sp.now(), self.sp.actor
 
         def done(_result: None) -> None:
             self.sp.data_changed()
             self.notify(f"{card.title}: {what}")
             self.load()
 
-        self.in_thread(lambda: change_lead(ctx, card.key, change, at), done,
+        self.in_thread(lambda: change_lead(ctx, card.key, change, at, actor), done,
                        group=WRITE_GROUP, error_title=error_title)
 
     def action_status(self) -> None:
@@ -213,7 +215,9 @@ class PipelineScreen(SalesplanScreen):
     # -- filters ----------------------------------------------------------------------------
 
     def action_filter_owner(self) -> None:
-        choices = [("", "Everyone")] + [(m.id, m.name) for m in self.ctx.config.members]
+        actor = self.sp.actor
+        choices = [("", "Everyone")] + [(m.id, m.name) for m in self.ctx.config.members
+                                        if actor.sees_all or m.id == actor.member]
 
         def chosen(owner: str | None) -> None:
             if owner is None:

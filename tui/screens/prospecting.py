@@ -73,12 +73,12 @@ class ProspectingScreen(SalesplanScreen):
             Text.assemble(("Numbers from ", ""), (start.isoformat(), "bold"), " to ",
                           (end.isoformat(), "bold"))
         )
-        ctx = self.ctx
+        ctx, actor = self.ctx, self.sp.actor
         has_report = REPORT in ctx.registry.reports
 
         def fetch() -> tuple[list[str], ReportResult | None]:
             names = list_names(ctx)
-            result = run_report(ctx, REPORT, start, end, {}) if has_report else None
+            result = run_report(ctx, REPORT, start, end, {}, actor) if has_report else None
             return names, result
 
         self.in_thread(fetch, self.show_lists, error_title="Cannot load the lists")
@@ -109,8 +109,8 @@ class ProspectingScreen(SalesplanScreen):
     def _select_list(self, name: str) -> None:
         self.current_list = name
         self.query_one("#prospects-box").border_title = f"Prospects of {name}"
-        ctx = self.ctx
-        self.in_thread(lambda: prospects_of(ctx, name), self.show_prospects,
+        ctx, actor = self.ctx, self.sp.actor
+        self.in_thread(lambda: prospects_of(ctx, name, actor=actor), self.show_prospects,
                        group="prospects", error_title="Cannot load the prospects")
 
     def show_prospects(self, data: tuple[int, list[ProspectRow]]) -> None:
@@ -188,7 +188,7 @@ class ProspectingScreen(SalesplanScreen):
         self.app.push_screen(modal, chosen)
 
     def _log(self, prospect: ProspectRow, request: ActionRequest) -> None:
-        ctx, at = self.ctx, self.sp.now()
+        ctx, at, actor = self.ctx, self.sp.now(), self.sp.actor
 
         def done(logged: LoggedAction) -> None:
             self.sp.data_changed()
@@ -198,7 +198,8 @@ class ProspectingScreen(SalesplanScreen):
                 self.notify(warning, severity="warning", timeout=8)
             self.load()
 
-        self.in_thread(lambda: request.record(ctx, at=at, prospect=prospect.key), done,
+        self.in_thread(lambda: request.record(ctx, at=at, prospect=prospect.key, actor=actor),
+                       done,
                        group=WRITE_GROUP, error_title="Cannot log the action")
 
     def action_convert(self) -> None:
@@ -223,15 +224,15 @@ class ProspectingScreen(SalesplanScreen):
         self.app.push_screen(modal, chosen)
 
     def _convert(self, prospect: ProspectRow, request: ConvertRequest) -> None:
-        ctx, at = self.ctx, self.sp.now()
+        ctx, at, actor = self.ctx, self.sp.now(), self.sp.actor
 
         def write() -> str:
             with ctx.write_session() as session:
-                row = services.get_prospect(session, prospect.key)
+                row = services.get_prospect(session, prospect.key, actor=actor)
                 kwargs: dict[str, Any] = dict(
                     prospect=row, pipeline=request.pipeline, step=request.step,
                     title=request.title or None, owner=request.owner, amount=request.amount,
-                    at=at,
+                    at=at, actor=actor,
                 )
                 lead = services.convert_prospect(session, ctx, **kwargs)
                 key = lead.key

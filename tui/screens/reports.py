@@ -26,6 +26,7 @@ from salesplan.core.reporting import ReportOption, ReportResult, ReportSpec, opt
 from salesplan.tui.reports import RANGE_PRESETS, preset_range, run_report
 from salesplan.tui.screens.base import SalesplanScreen
 from salesplan.tui.screens.prompt import PromptModal
+from salesplan.tui.shell import may_run
 from salesplan.tui.widgets.chart import ReportChart
 from salesplan.tui.widgets.navbar import NavBar
 from salesplan.tui.widgets.result_table import ResultTable
@@ -33,7 +34,29 @@ from salesplan.tui.widgets.result_table import ResultTable
 CUSTOM = "custom"
 
 
-def option_widget(option: ReportOption, app: Any) -> Input | Select[str]:
+KIND_HINTS = {"int": "a whole number", "date": "a day, YYYY-MM-DD", "member": "a member",
+              "pipeline": "a pipeline"}
+
+
+def option_label(option: ReportOption) -> str:
+    """What the option's control is labelled with: its name in words (``min cohort``)."""
+    return option.name.replace("_", " ")
+
+
+def option_help(option: ReportOption) -> str:
+    """The option's help, what it takes and its default: the tooltip of its label and
+    control (``Fewest leads … · a whole number · default 10``)."""
+    parts = [option.help.strip()] if option.help.strip() else []
+    if option.kind in KIND_HINTS:
+        parts.append(KIND_HINTS[option.kind])
+    if option.default is not None:
+        parts.append(f"default {option.default}")
+    if option.required:
+        parts.append("required")
+    return " · ".join(parts) or option_label(option)
+
+
+def option_control(option: ReportOption, app: Any) -> Input | Select[str]:
     """The form control of a report option (id ``opt-<name>``)."""
     widget_id = f"opt-{option.name}"
     choices = option_choices(option, app.config)
@@ -42,12 +65,30 @@ def option_widget(option: ReportOption, app: Any) -> Input | Select[str]:
         if default is Select.NULL and option.required:
             default = choices[0]
         return Select([(c, c) for c in choices], value=default, id=widget_id,
-                      allow_blank=not option.required,
-                      prompt=option.name.replace("_", " "))
+                      allow_blank=not option.required, prompt=option_label(option),
+                      tooltip=option_help(option))
     value = "" if option.default is None else str(option.default)
-    placeholder = "YYYY-MM-DD" if option.kind == "date" else option.name.replace("_", " ")
+    placeholder = "YYYY-MM-DD" if option.kind == "date" else option_label(option)
     return Input(value, type="integer" if option.kind == "int" else "text", id=widget_id,
-                 placeholder=placeholder, tooltip=option.help or None)
+                 placeholder=placeholder, tooltip=option_help(option))
+
+
+def option_widget(option: ReportOption, app: Any) -> Horizontal:
+    """A report option's label and control (``#opt-<name>``), both with the option's help
+    as their tooltip: every kind of option says what it is, not only those with choices."""
+    label = Label(option_label(option), id=f"opt-{option.name}-label", classes="option-label")
+    label.tooltip = option_help(option)
+    return Horizontal(label, option_control(option, app), classes="report-option")
+
+
+def options_hint(spec: ReportSpec) -> str:
+    """The line under the form: the report's summary, then each option's help."""
+    lines = [spec.summary]
+    helps = [f"{option_label(option)}: {option.help.strip()}" for option in spec.options
+             if option.help.strip()]
+    if helps:
+        lines.append(" · ".join(helps))
+    return "\n".join(line for line in lines if line)
 
 
 class ReportsScreen(SalesplanScreen):
@@ -72,6 +113,11 @@ class ReportsScreen(SalesplanScreen):
         # their remove and mount (which would mount a second ``opt-<name>``).
         self._form_lock = asyncio.Lock()
         self._form_report: str | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The CSV export writes a file where the app runs — on the server, in a browser
+        cockpit —: only for a role that may export data (hidden for the others)."""
+        return may_run(self.sp.actor, action)
 
     def compose(self) -> ComposeResult:
         reports = self.ctx.registry.reports
@@ -104,7 +150,8 @@ class ReportsScreen(SalesplanScreen):
                                 placeholder="from YYYY-MM-DD")
                     yield Input(self.end.isoformat(), id="range-to",
                                 placeholder="to YYYY-MM-DD")
-                    yield Horizontal(id="report-options", classes="form-row")
+                # Below the range, a row of its own: each option is a label and a control.
+                yield Horizontal(id="report-options", classes="form-row")
                 yield Label("", id="report-summary", classes="hint")
                 with Vertical(id="report-result-box", classes="box") as box:
                     box.border_title = "Result"
@@ -147,7 +194,7 @@ class ReportsScreen(SalesplanScreen):
         spec = self.spec
         if spec is None:
             return
-        self.query_one("#report-summary", Label).update(spec.summary)
+        self.query_one("#report-summary", Label).update(options_hint(spec))
         with self.prevent(Select.Changed):
             await box.mount_all([option_widget(option, self.ctx) for option in spec.options])
         self._form_report = spec.name
@@ -224,9 +271,10 @@ class ReportsScreen(SalesplanScreen):
             self.sp.show_error(exc, "Bad report range")
             return
         self.start, self.end = start, end
-        ctx, name = self.ctx, spec.name
+        ctx, name, actor = self.ctx, spec.name, self.sp.actor
         self.query_one("#report-result-box").border_title = f"{spec.title} · running…"
-        self.in_thread(lambda: run_report(ctx, name, start, end, options), self.show_result,
+        self.in_thread(lambda: run_report(ctx, name, start, end, options, actor),
+                       self.show_result,
                        error_title=f"Report {spec.title} failed", catch_all=True)
 
     def show_result(self, result: ReportResult) -> None:
@@ -281,6 +329,8 @@ class ReportsScreen(SalesplanScreen):
     # -- export -----------------------------------------------------------------------------
 
     def action_export(self) -> None:
+        if not may_run(self.sp.actor, "export"):
+            return
         result = self.result
         if result is None:
             self.notify("Run a report first", severity="warning")

@@ -1,12 +1,12 @@
-"""The top navigation bar: every screen with its key, the current one highlighted,
-clickable with the mouse."""
+"""The top navigation bar: every screen the actor may use with its key, the current one
+highlighted, clickable with the mouse."""
 
 from __future__ import annotations
 
 from rich.markup import escape
 from textual.widgets import Static
 
-from salesplan.tui.shell import MAIN_SCREENS, cockpit
+from salesplan.tui.shell import cockpit, main_screens, plugin_screens
 
 
 class NavBar(Static):
@@ -30,8 +30,8 @@ class NavBar(Static):
 
     def markup(self) -> str:
         app = cockpit(self.app)
-        entries = [(name, title, key) for name, title, key, _m, _c in MAIN_SCREENS]
-        for spec in app.ctx.registry.screens.values():
+        entries = [(name, title, key) for name, title, key, _m, _c in main_screens(app.actor)]
+        for spec in plugin_screens(app.actor, app.ctx.registry.screens.values()):
             entries.append((f"plugin:{spec.name}", spec.title, spec.key or ""))
         parts = []
         for name, title, key in entries:

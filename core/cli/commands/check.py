@@ -12,12 +12,49 @@ from salesplan.core.cli.context import pass_app
 from salesplan.core.config.loader import display_path
 from salesplan.core.db.engine import safe_url
 from salesplan.core.db.status import describe_database
+from salesplan.core.i18n import N_, _
 
 
 @click.command("check")
+@click.option("--rollups", is_flag=True,
+              help=N_("Also recount every report rollup from the raw actions and compare "
+                   "(exit status 2 when one differs)."))
+@click.option("--repair", is_flag=True,
+              help=N_("With --rollups: rebuild the rollups from history when one differs."))
 @pass_app
-def check_command(app: AppContext) -> None:
+def check_command(app: AppContext, rollups: bool, repair: bool) -> None:
     """Validate the config (syntax, keys, references, plugins) and summarise it."""
+    _summary(app)
+    if rollups or repair:
+        _check_rollups(app, repair)
+
+
+def _check_rollups(app: AppContext, repair: bool) -> None:
+    """``--rollups``: compare with a full recount; ``--repair``: rebuild when they differ."""
+    from salesplan.core.progress import terminal_progress
+    from salesplan.core.reports.rollups import repair_all, verify
+
+    console = Console(highlight=False)
+    progress = terminal_progress()
+    problems = verify(app, progress)
+    if not problems:
+        console.print("[bold green]✓[/] Rollups match a full recount of the raw actions.")
+        return
+    for problem in problems:
+        console.print(f"[bold red]✗[/] {problem}")
+    if not repair:
+        console.print("Run [bold]salesplan check --rollups --repair[/] to rebuild them.")
+        click.get_current_context().exit(2)
+    repair_all(app, progress)
+    remaining = verify(app, progress)
+    if remaining:
+        for problem in remaining:
+            console.print(f"[bold red]✗[/] after rebuilding: {problem}")
+        click.get_current_context().exit(2)
+    console.print("[bold green]✓[/] Rollups rebuilt from history; they now match a recount.")
+
+
+def _summary(app: AppContext) -> None:
     config = app.config
     console = Console(highlight=False)
     files = " ← ".join(display_path(p) for p in app.raw.files)
@@ -30,9 +67,9 @@ def check_command(app: AppContext) -> None:
     status = describe_database(app.database_url)
     console.print(f"[bold]Database[/] {safe_url(app.database_url)} — {status}")
 
-    members = Table(title="Members by segment", title_justify="left", show_edge=False)
-    members.add_column("Segment")
-    members.add_column("Members")
+    members = Table(title=_("Members by segment"), title_justify="left", show_edge=False)
+    members.add_column(_("Segment"))
+    members.add_column(_("Members"))
     for segment in config.segments:
         names = [
             f"{m.name} ({m.id}{', manager' if m.role == 'manager' else ''})"
@@ -45,11 +82,11 @@ def check_command(app: AppContext) -> None:
         f"[bold]Plugins[/] {', '.join(n for n in app.plugins.active if n != 'core') or 'none'}"
     )
 
-    types = Table(title="Action types", title_justify="left", show_edge=False)
-    types.add_column("Id")
-    types.add_column("Label")
-    types.add_column("Outcomes")
-    types.add_column("Script")
+    types = Table(title=_("Action types"), title_justify="left", show_edge=False)
+    types.add_column(_("Id"))
+    types.add_column(_("Label"))
+    types.add_column(_("Outcomes"))
+    types.add_column(_("Script"))
     for spec in app.registry.action_types.values():
         outcomes = Text(", ").join(Text(o.label, style=o.color) for o in spec.outcomes)
         types.add_row(

@@ -10,6 +10,7 @@ from salesplan.core.app import AppContext
 from salesplan.core.cli.context import pass_app
 from salesplan.core.dataio import export_folder, import_folder
 from salesplan.core.dataio.progress import Progress
+from salesplan.core.i18n import _
 
 
 @click.command("import")
@@ -23,9 +24,12 @@ def import_command(app: AppContext, folder: Path) -> None:
     """
     summary = import_folder(app, folder, progress=Progress.for_terminal)
     click.echo(
-        f"Imported from {folder}: {summary.prospects} prospects ({summary.lists} new lists), "
-        f"{summary.leads} leads, {summary.step_changes} step changes, "
-        f"{summary.actions} actions."
+        _("Imported from {folder}: {prospects} prospects ({lists} new lists), "
+        "{leads} leads, {step_changes} step changes, "
+        "{actions} actions.").format(
+            folder=folder, prospects=summary.prospects, lists=summary.lists,
+            leads=summary.leads, step_changes=summary.step_changes, actions=summary.actions)
+
     )
 
 
@@ -36,7 +40,7 @@ def export_command(app: AppContext, folder: Path) -> None:
     """Export the base to a data folder of CSV files (timestamps in the team timezone)."""
     summary = export_folder(app, folder)
     parts = ", ".join(f"{name} {count}" for name, count in summary.counts.items())
-    click.echo(f"Exported to {folder}: {parts}.")
+    click.echo(_("Exported to {folder}: {parts}.").format(folder=folder, parts=parts))
 
 
 COMMANDS: dict[str, click.Command] = {"import": import_command, "export": export_command}

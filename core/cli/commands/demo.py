@@ -11,20 +11,21 @@ import click
 from salesplan.core.cli.context import get_state
 from salesplan.core.demo.build import DEFAULT_DIR, build_demo
 from salesplan.core.demo.generator import SIZES
+from salesplan.core.i18n import N_, _
 from salesplan.core.progress import terminal_progress
 
 
 @click.command("demo")
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=DEFAULT_DIR,
-              show_default=True, help="Folder for the demo config and its SQLite base.")
-@click.option("--reset", is_flag=True, help="Rebuild the demo even if one is there.")
-@click.option("--no-tui", is_flag=True, help="Only build; print what to try.")
+              show_default=True, help=N_("Folder for the demo config and its SQLite base."))
+@click.option("--reset", is_flag=True, help=N_("Rebuild the demo even if one is there."))
+@click.option("--no-tui", is_flag=True, help=N_("Only build; print what to try."))
 @click.option("--size", type=click.Choice(list(SIZES)), default="small", show_default=True,
-              help="small: 8 people, six months; large: team-year scale for benchmarks.")
+              help=N_("small: 8 people, six months; large: team-year scale for benchmarks."))
 @click.option("--seed", type=int, default=1, show_default=True,
-              help="Same seed and same day, same demo.")
+              help=N_("Same seed and same day, same demo."))
 @click.option("--today", "today_text", metavar="YYYY-MM-DD", hidden=True,
-              help="Pretend today is this day (tests).")
+              help=N_("Pretend today is this day (tests)."))
 def demo_command(folder: Path, reset: bool, no_tui: bool, size: str, seed: int,
                  today_text: str | None) -> None:
     """Build a realistic demo team with months of history and open it."""
@@ -33,17 +34,23 @@ def demo_command(folder: Path, reset: bool, no_tui: bool, size: str, seed: int,
     today: date | None = parse_day(today_text) if today_text else None
     started = time.monotonic()
     if not reset and (folder / "salesplan.toml").is_file() and (folder / "demo.db").is_file():
-        click.echo(f"Demo already built in {folder}, use --reset to rebuild.")
+        click.echo(_("Demo already built in {folder}, use --reset to rebuild.").format(
+            folder=folder))
     else:
-        click.echo(f"Building the {size} demo team in {folder} …", err=True)
+        click.echo(_("Building the {size} demo team in {folder} …").format(
+            size=size, folder=folder), err=True)
     result = build_demo(folder, size=size, seed=seed, today=today, reset=reset,
                         progress=terminal_progress())
     if result.built:
         counts = result.counts
         click.echo(
-            f"Demo built in {folder} in {time.monotonic() - started:.1f} s: "
-            f"{counts['prospects']} prospects, {counts['leads']} leads, "
-            f"{counts['actions']} actions, {counts['reminders']} open reminders."
+            _("Demo built in {folder} in {value:.1f} s: "
+            "{prospects} prospects, {leads} leads, "
+            "{actions} actions, {reminders} open reminders.").format(
+                folder=folder, value=time.monotonic() - started,
+                prospects=counts["prospects"], leads=counts["leads"],
+                actions=counts["actions"], reminders=counts["reminders"])
+
         )
     config = result.config_path
     if not no_tui:
@@ -60,14 +67,15 @@ def demo_command(folder: Path, reset: bool, no_tui: bool, size: str, seed: int,
     day = date.today()
     month_start = day.replace(day=1).isoformat()
     click.echo(
-        "Try:\n"
-        f"  salesplan --config {config} tui\n"
-        f"  salesplan --config {config} todo\n"
-        f"  salesplan --config {config} lead list\n"
-        f"  salesplan --config {config} reports\n"
-        f"  salesplan --config {config} report activity --from {month_start} --to {day}\n"
-        f"  salesplan --config {config} objectives\n"
-        f"  salesplan --config {config} export {folder / 'export'}"
+        _("Try:\n"
+        "  salesplan --config {config} tui\n"
+        "  salesplan --config {config} todo\n"
+        "  salesplan --config {config} lead list\n"
+        "  salesplan --config {config} reports\n"
+        "  salesplan --config {config} report activity --from {month_start} --to {day}\n"
+        "  salesplan --config {config} objectives\n"
+        "  salesplan --config {config} export {value}").format(
+            config=config, month_start=month_start, day=day, value=folder / 'export')
     )
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from salesplan.core.calendar import parse_day
 from salesplan.core.cli.context import get_state
 from salesplan.core.errors import DataError, SalesplanError
 from salesplan.core.reporting import (
@@ -27,6 +28,7 @@ from salesplan.core.reporting import (
 if TYPE_CHECKING:
     from salesplan.core.app import AppContext
     from salesplan.core.render import OutputFormat
+from salesplan.core.i18n import _
 
 FORMATS = ("table", "json", "csv")
 
@@ -40,9 +42,9 @@ class DayParam(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"not a date: {value!r} (use YYYY-MM-DD)", param, ctx)
+            return parse_day(str(value))
+        except DataError as exc:
+            self.fail(exc.message, param, ctx)
 
 
 class OptionParam(click.ParamType):
@@ -81,7 +83,7 @@ def _build_command(spec: ReportSpec, app: AppContext) -> click.Command:
                      help=f"Last day ({range_help})."
                      + ("" if spec.needs_range else " Default: the --from day.")),
         click.Option(["--format", "output_format"], type=click.Choice(FORMATS),
-                     default="table", show_default=True, help="Output format."),
+                     default="table", show_default=True, help=_("Output format.")),
     ]
     for option in spec.options:
         params.append(click.Option(
@@ -106,19 +108,21 @@ def _build_command(spec: ReportSpec, app: AppContext) -> click.Command:
 
 def run_report(app: AppContext, spec: ReportSpec, start: date | None, end: date | None,
                output_format: OutputFormat, options: dict[str, Any]) -> None:
-    """Run the report through the kernel's runner and print it."""
+    """Run the report through the kernel's runner, as the command's actor, and print it."""
     from salesplan.core.calendar import today
     from salesplan.core.reports.runner import execute_report, prepare_report, report_range
     from salesplan.core.startup import pause_gc_until_exit
 
     if start is not None and end is not None and start > end:
         raise click.BadParameter(
-            f"{start.isoformat()} is after --to {end.isoformat()}", param_hint="'--from'")
+            _("{start} is after --to {end}").format(
+                start=start.isoformat(), end=end.isoformat()), param_hint="'--from'")
     first, last = report_range(spec, start, end, today(app.tz))
+    actor = get_state().actor
     pause_gc_until_exit()
     prepare_report(app, spec, first, last)
     with app.read_connection() as connection:
-        result = execute_report(connection, app, spec, first, last, options)
+        result = execute_report(connection, app, spec, first, last, options, actor=actor)
     from salesplan.core.render import render_result
 
     render_result(result, output_format, action_types=app.registry.action_types)
@@ -155,7 +159,8 @@ class ReportGroup(click.Group):
         command = self.get_command(ctx, name)
         if command is None:
             enabled = ", ".join(self._reports(ctx)) or "none"
-            raise click.UsageError(f"unknown report {name!r} (enabled reports: {enabled})", ctx)
+            raise click.UsageError(_("unknown report {name!r} (enabled reports: {enabled})").format(
+                name=name, enabled=enabled), ctx)
         return name, command, args[1:]
 
 
@@ -183,10 +188,10 @@ def reports_command() -> None:
     from rich.table import Table
 
     app = get_state().app
-    table = Table(title="Enabled reports", title_justify="left")
-    table.add_column("Report", style="bold")
-    table.add_column("What it shows")
-    table.add_column("Options")
+    table = Table(title=_("Enabled reports"), title_justify="left")
+    table.add_column(_("Report"), style="bold")
+    table.add_column(_("What it shows"))
+    table.add_column(_("Options"))
     for name, spec in app.registry.reports.items():
         common = "--from D --to D" if spec.needs_range else "[--from D] [--to D]"
         options = " ".join([common, *(_describe_option(o, app) for o in spec.options)])

@@ -1,7 +1,9 @@
 """``salesplan log|lead|prospect|todo``: work the pipeline from the command line.
 
 Each command validates its input through the services, writes in one transaction and commits
-once, so a bad argument leaves nothing behind (exit 2, one message).
+once, so a bad argument leaves nothing behind (exit 2, one message). Every service call gets
+the command's actor (``--as``, else the local admin), so a rep sees and does from here
+exactly what they may through the API.
 """
 
 from __future__ import annotations
@@ -12,26 +14,26 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from salesplan.core import services
 from salesplan.core.app import AppContext
-from salesplan.core.calendar import day_range_utc, parse_day, parse_timestamp, to_local, today
-from salesplan.core.cli.context import parse_option, pass_app
-from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList
+from salesplan.core.calendar import parse_day, parse_timestamp, to_local, today
+from salesplan.core.cli.context import current_actor, parse_option, pass_app
+from salesplan.core.db.models import Action, Lead, Prospect
 from salesplan.core.errors import DataError
 from salesplan.core.formatting import money
-from salesplan.core.services.common import (
-    check_amount,
-    check_member,
-    check_pipeline,
-    check_status,
-)
+from salesplan.core.i18n import N_, _
+from salesplan.core.services.common import check_amount
+from salesplan.core.text import printable, shown
 
 MEMBER_ENV = "SALESPLAN_MEMBER"
+
+
+MAX_LISTED = 100_000
+"""The most rows a list command prints (a bigger ``--limit`` is an error, not a crash)."""
 
 
 def _console() -> Console:
@@ -75,7 +77,7 @@ def _parse_answers(pairs: Iterable[str]) -> dict[str, str]:
     for pair in pairs:
         question, sep, value = pair.partition("=")
         if not sep or not question.strip():
-            raise DataError(f"--answer {pair!r}: use QUESTION=VALUE")
+            raise DataError(_("--answer {pair!r}: use QUESTION=VALUE").format(pair=pair))
         answers[question.strip()] = value
     return answers
 
@@ -85,14 +87,14 @@ def _parse_answers(pairs: Iterable[str]) -> dict[str, str]:
 
 @click.command("log")
 @click.argument("action_type", metavar="TYPE")
-@click.option("--lead", "lead_ref", metavar="REF", help="Key of the lead.")
-@click.option("--prospect", "prospect_ref", metavar="REF", help="Key of the prospect.")
-@click.option("--outcome", help="One of the action type's outcomes.")
-@click.option("--member", help=f"Who did it (default: ${MEMBER_ENV}).")
-@click.option("--at", "at_text", metavar="TIME", help="When (default now; local time).")
-@click.option("--note", default="", help="Free text.")
+@click.option("--lead", "lead_ref", metavar="REF", help=N_("Key of the lead."))
+@click.option("--prospect", "prospect_ref", metavar="REF", help=N_("Key of the prospect."))
+@click.option("--outcome", help=N_("One of the action type's outcomes."))
+@click.option("--member", help=N_("Who did it (default: the --as member, else $SALESPLAN_MEMBER)."))
+@click.option("--at", "at_text", metavar="TIME", help=N_("When (default now; local time)."))
+@click.option("--note", default="", help=N_("Free text."))
 @click.option(
-    "--answer", "answer_pairs", multiple=True, metavar="Q=V", help="A script answer (repeat)."
+    "--answer", "answer_pairs", multiple=True, metavar="Q=V", help=N_("A script answer (repeat).")
 )
 @pass_app
 def log_command(
@@ -107,11 +109,13 @@ def log_command(
     answer_pairs: tuple[str, ...],
 ) -> None:
     """Log an action of TYPE on a lead or a prospect; outcome rules apply at once."""
-    member = member or app.env.get(MEMBER_ENV) or None
+    actor = current_actor()
+    member = member or actor.member or app.env.get(MEMBER_ENV) or None
     if member is None:
-        raise DataError(f"who did it? pass --member M (or set ${MEMBER_ENV})")
+        raise DataError(_("who did it? pass --member M (or set ${member_env})").format(
+            member_env=MEMBER_ENV))
     if (lead_ref is None) == (prospect_ref is None):
-        raise DataError("give exactly one of --lead REF or --prospect REF")
+        raise DataError(_("give exactly one of --lead REF or --prospect REF"))
     logged = services.record_action(
         app,
         action_type=action_type,
@@ -122,19 +126,20 @@ def log_command(
         at=_at(app, at_text),
         note=note,
         answers=_parse_answers(answer_pairs),
+        actor=actor,
     )
     action = logged.action
     target = f"lead {lead_ref}" if lead_ref is not None else f"prospect {prospect_ref}"
     outcome_text = f" ({action.outcome})" if action.outcome else ""
     console = _console()
     console.print(
-        f"[bold green]✓[/] Logged {action.key}: {action.action_type}{escape(outcome_text)} by "
-        f"{action.member} on {escape(target)} at {_local(app, action.at)}"
+        f"[bold green]✓[/] Logged {action.key}: {action.action_type}{shown(outcome_text)} by "
+        f"{action.member} on {shown(target)} at {_local(app, action.at)}"
     )
     for effect in logged.effects:
-        console.print(f"  → {escape(effect)}")
+        console.print(f"  → {shown(effect)}")
     for warning in logged.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(_("Warning: {warning}").format(warning=printable(warning)), err=True)
 
 
 # --------------------------------------------------------------------------- lead
@@ -147,22 +152,25 @@ def lead_group() -> None:
 
 @lead_group.command("add")
 @click.argument("title")
-@click.option("--pipeline", required=True, help="Pipeline id.")
-@click.option("--step", help="Step (default: the pipeline's first).")
-@click.option("--owner", required=True, help="Member who owns the lead.")
-@click.option("--amount", default="0", show_default=True, help="Deal amount.")
-@click.option("--at", "at_text", metavar="TIME", help="Creation time (default now).")
+@click.option("--pipeline", required=True, help=N_("Pipeline id."))
+@click.option("--step", help=N_("Step (default: the pipeline's first)."))
+@click.option("--owner", help=N_("Member who owns the lead (default: the --as member)."))
+@click.option("--amount", default="0", show_default=True, help=N_("Deal amount."))
+@click.option("--at", "at_text", metavar="TIME", help=N_("Creation time (default now)."))
 @pass_app
 def lead_add(
     app: AppContext,
     title: str,
     pipeline: str,
     step: str | None,
-    owner: str,
+    owner: str | None,
     amount: str,
     at_text: str | None,
 ) -> None:
     """Create a lead TITLE in a pipeline."""
+    actor = current_actor()
+    if owner is None and actor.member is None:
+        raise DataError(_("whose lead is it? pass --owner MEMBER"))
     with app.write_session() as session:
         lead = services.create_lead(
             session,
@@ -173,12 +181,13 @@ def lead_add(
             step=step,
             amount=check_amount(amount),
             at=_at(app, at_text),
+            actor=actor,
         )
         key, step_name = lead.key, lead.step
         session.commit()
     _console().print(
-        f"[bold green]✓[/] Created lead {key} “{escape(title.strip())}” in "
-        f"{pipeline} / {escape(step_name)}"
+        f"[bold green]✓[/] Created lead {key} “{shown(title.strip())}” in "
+        f"{pipeline} / {shown(step_name)}"
     )
 
 
@@ -187,8 +196,10 @@ def lead_add(
 @pass_app
 def lead_show(app: AppContext, ref: str) -> None:
     """Print the lead file: fields, step history, actions and reminders."""
+    actor = current_actor()
     with app.session() as session:
-        file = services.lead_file(session, app, services.get_lead(session, ref))
+        lead = services.get_lead(session, ref, actor=actor)
+        file = services.lead_file(session, app, lead, actor=actor)
         _print_lead_file(app, file)
 
 
@@ -200,10 +211,10 @@ def _print_lead_file(app: AppContext, file: services.LeadFile) -> None:
     status = file.status
     if file.status != lead.status:
         status = f"{file.status} (standby due)"
-    console.print(f"[bold]{lead.key}[/]  [bold]{escape(lead.title)}[/]")
+    console.print(f"[bold]{lead.key}[/]  [bold]{shown(lead.title)}[/]")
     console.print(
-        f"Pipeline {escape(pipeline_title)} · step {escape(lead.step)} · status {status} · "
-        f"owner {escape(_member_name(app, lead.owner))} · amount {_money(app, lead.amount)}"
+        f"Pipeline {shown(pipeline_title)} · step {shown(lead.step)} · status {status} · "
+        f"owner {shown(_member_name(app, lead.owner))} · amount {_money(app, lead.amount)}"
     )
     console.print(
         f"Created {_local(app, lead.created_at)} · closed {_local(app, lead.closed_at)} · "
@@ -213,22 +224,22 @@ def _print_lead_file(app: AppContext, file: services.LeadFile) -> None:
         prospect = file.prospect
         company = f" ({prospect.company})" if prospect.company else ""
         console.print(
-            f"From prospect {prospect.key} {escape(prospect.name + company)} "
-            f"in list {escape(file.prospect_list or '—')}"
+            f"From prospect {prospect.key} {shown(prospect.name + company)} "
+            f"in list {shown(file.prospect_list or '—')}"
         )
 
     console.print("\n[bold]Fields[/]")
     if file.fields:
         for name, value in file.fields.items():
-            console.print(f"  {escape(name)}: {escape(_value(value))}")
+            console.print(f"  {shown(name)}: {shown(_value(value))}")
     else:
         console.print("  —")
 
-    steps = Table(title="Step history", title_justify="left", show_edge=False)
-    steps.add_column("Entered")
-    steps.add_column("Step")
+    steps = Table(title=_("Step history"), title_justify="left", show_edge=False)
+    steps.add_column(_("Entered"))
+    steps.add_column(_("Step"))
     for change in file.steps:
-        steps.add_row(_local(app, change.at), escape(change.step))
+        steps.add_row(_local(app, change.at), shown(change.step))
     console.print()
     console.print(steps)
 
@@ -238,7 +249,7 @@ def _print_lead_file(app: AppContext, file: services.LeadFile) -> None:
         console.print()
         console.print(_actions_table(app, "Actions on the prospect", file.prospect_actions))
 
-    reminders = Table(title="Reminders", title_justify="left", show_edge=False)
+    reminders = Table(title=_("Reminders"), title_justify="left", show_edge=False)
     for column in ("Due", "Action", "Member", "State", "Note"):
         reminders.add_column(column)
     for reminder in file.reminders:
@@ -248,7 +259,7 @@ def _print_lead_file(app: AppContext, file: services.LeadFile) -> None:
             reminder.action_type,
             reminder.member,
             state,
-            escape(reminder.note) or "—",
+            shown(reminder.note) or "—",
         )
     console.print()
     if file.reminders:
@@ -272,9 +283,9 @@ def _actions_table(app: AppContext, title: str, actions: list[Action]) -> Table:
             _local(app, action.at),
             action.member,
             action.action_type,
-            escape(outcome),
-            escape(_answers(action.answers)),
-            escape(action.note) or "—",
+            shown(outcome),
+            shown(_answers(action.answers)),
+            shown(action.note) or "—",
         )
     if not actions:
         table.add_row("—", "", "", "", "", "", "")
@@ -284,34 +295,38 @@ def _actions_table(app: AppContext, title: str, actions: list[Action]) -> Table:
 @lead_group.command("move")
 @click.argument("ref")
 @click.argument("step")
-@click.option("--at", "at_text", metavar="TIME", help="When it moved (default now).")
+@click.option("--at", "at_text", metavar="TIME", help=N_("When it moved (default now)."))
 @pass_app
 def lead_move(app: AppContext, ref: str, step: str, at_text: str | None) -> None:
     """Move lead REF to STEP of its pipeline."""
+    actor = current_actor()
     with app.write_session() as session:
-        lead = services.get_lead(session, ref)
+        lead = services.get_lead(session, ref, actor=actor)
         before = lead.step
-        services.move_lead(session, app, lead=lead, step=step, at=_at(app, at_text))
+        services.move_lead(session, app, lead=lead, step=step, at=_at(app, at_text),
+                           actor=actor)
         key = lead.key
         session.commit()
-    _console().print(f"[bold green]✓[/] {key}: {escape(before)} → {escape(step)}")
+    _console().print(f"[bold green]✓[/] {key}: {shown(before)} → {shown(step)}")
 
 
 @lead_group.command("status")
 @click.argument("ref")
 @click.argument("status")
-@click.option("--remind", metavar="YYYY-MM-DD", help="Reminder date (standby only).")
-@click.option("--at", "at_text", metavar="TIME", help="When (default now).")
+@click.option("--remind", metavar="YYYY-MM-DD", help=N_("Reminder date (standby only)."))
+@click.option("--at", "at_text", metavar="TIME", help=N_("When (default now)."))
 @pass_app
 def lead_status(
     app: AppContext, ref: str, status: str, remind: str | None, at_text: str | None
 ) -> None:
     """Set the status of lead REF: todo, standby (with --remind), won, lost, cancelled."""
     remind_day = parse_option("--remind", parse_day, remind) if remind is not None else None
+    actor = current_actor()
     with app.write_session() as session:
-        lead = services.get_lead(session, ref)
+        lead = services.get_lead(session, ref, actor=actor)
         services.set_status(
-            session, app, lead=lead, status=status, remind_at=remind_day, at=_at(app, at_text)
+            session, app, lead=lead, status=status, remind_at=remind_day, at=_at(app, at_text),
+            actor=actor,
         )
         key = lead.key
         session.commit()
@@ -320,43 +335,23 @@ def lead_status(
 
 
 @lead_group.command("list")
-@click.option("--pipeline", help="Only this pipeline.")
-@click.option("--owner", help="Only this owner.")
-@click.option("--status", help="Only this status (a due standby counts as todo).")
+@click.option("--pipeline", help=N_("Only this pipeline."))
+@click.option("--owner", help=N_("Only this owner."))
+@click.option("--status", help=N_("Only this status (a due standby counts as todo)."))
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=100, show_default=True,
-    help="Show at most this many leads (the total is always counted).",
+    "--limit", type=click.IntRange(1, MAX_LISTED), default=100, show_default=True,
+    help=N_("Show at most this many leads (the total is always counted)."),
 )
 @pass_app
 def lead_list(
     app: AppContext, pipeline: str | None, owner: str | None, status: str | None, limit: int
 ) -> None:
     """List leads, newest first, with their effective status."""
-    if pipeline is not None:
-        check_pipeline(app, pipeline)
-    if owner is not None:
-        check_member(app, owner, "owner")
-    if status is not None:
-        check_status(status)
     day = today(app.tz)
-    _start, due_before = day_range_utc(day, day, app.tz)
-    # A standby lead whose reminder date has come counts as todo (SPEC §4): filter in SQL.
-    standby_due = and_(col(Lead.status) == "standby", col(Lead.remind_at) < due_before)
+    # A standby lead whose reminder date has come counts as todo (SPEC §4): filtered in SQL.
+    query = services.lead_select(app, actor=current_actor(), pipeline=pipeline, owner=owner,
+                                 status=status, day=day)
     with app.session() as session:
-        query = select(Lead)
-        if pipeline is not None:
-            query = query.where(Lead.pipeline == pipeline)
-        if owner is not None:
-            query = query.where(Lead.owner == owner)
-        if status == "todo":
-            query = query.where(or_(col(Lead.status) == "todo", standby_due))
-        elif status == "standby":
-            query = query.where(
-                Lead.status == "standby",
-                or_(col(Lead.remind_at).is_(None), col(Lead.remind_at) >= due_before),
-            )
-        elif status is not None:
-            query = query.where(Lead.status == status)
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
         leads = session.exec(
             query.order_by(col(Lead.created_at).desc(), col(Lead.id)).limit(limit)
@@ -365,15 +360,15 @@ def lead_list(
     table = Table(show_edge=False)
     for column in ("Key", "Title", "Pipeline", "Step", "Owner", "Amount", "Status", "Created"):
         table.add_column(column, justify="right" if column == "Amount" else "left")
-    for lead, shown in rows:
+    for lead, lead_status in rows:
         table.add_row(
             lead.key,
-            escape(lead.title),
+            shown(lead.title),
             lead.pipeline,
-            escape(lead.step),
+            shown(lead.step),
             lead.owner,
             money(lead.amount),
-            shown,
+            lead_status,
             to_local(lead.created_at, app.tz).date().isoformat(),
         )
     console = _console()
@@ -393,11 +388,11 @@ def prospect_group() -> None:
 
 @prospect_group.command("add")
 @click.argument("name")
-@click.option("--list", "list_name", required=True, help="Prospecting list (created if new).")
-@click.option("--company", default="", help="Company.")
-@click.option("--email", default="", help="E-mail address.")
-@click.option("--phone", default="", help="Phone number.")
-@click.option("--owner", help="Member who owns the prospect.")
+@click.option("--list", "list_name", required=True, help=N_("Prospecting list (created if new)."))
+@click.option("--company", default="", help=N_("Company."))
+@click.option("--email", default="", help=N_("E-mail address."))
+@click.option("--phone", default="", help=N_("Phone number."))
+@click.option("--owner", help=N_("Member who owns the prospect (default: none, or the --as rep)."))
 @pass_app
 def prospect_add(
     app: AppContext,
@@ -419,23 +414,24 @@ def prospect_add(
             email=email,
             phone=phone,
             owner=owner,
+            actor=current_actor(),
         )
         key = prospect.key
         session.commit()
     _console().print(
-        f"[bold green]✓[/] Added prospect {key} “{escape(name.strip())}” to list "
-        f"{escape(list_name.strip())}"
+        f"[bold green]✓[/] Added prospect {key} “{shown(name.strip())}” to list "
+        f"{shown(list_name.strip())}"
     )
 
 
 @prospect_group.command("convert")
 @click.argument("ref")
-@click.option("--pipeline", required=True, help="Pipeline of the new lead.")
-@click.option("--step", help="Step (default: the pipeline's first).")
-@click.option("--title", help="Lead title (default: the company, else the name).")
-@click.option("--owner", help="Lead owner (default: the prospect's owner).")
-@click.option("--amount", default="0", show_default=True, help="Deal amount.")
-@click.option("--at", "at_text", metavar="TIME", help="When (default now).")
+@click.option("--pipeline", required=True, help=N_("Pipeline of the new lead."))
+@click.option("--step", help=N_("Step (default: the pipeline's first)."))
+@click.option("--title", help=N_("Lead title (default: the company, else the name)."))
+@click.option("--owner", help=N_("Lead owner (default: the prospect's owner)."))
+@click.option("--amount", default="0", show_default=True, help=N_("Deal amount."))
+@click.option("--at", "at_text", metavar="TIME", help=N_("When (default now)."))
 @pass_app
 def prospect_convert(
     app: AppContext,
@@ -448,8 +444,9 @@ def prospect_convert(
     at_text: str | None,
 ) -> None:
     """Convert prospect REF into a lead (the lead keeps the link)."""
+    actor = current_actor()
     with app.write_session() as session:
-        prospect = services.get_prospect(session, ref)
+        prospect = services.get_prospect(session, ref, actor=actor)
         lead = services.convert_prospect(
             session,
             app,
@@ -460,29 +457,25 @@ def prospect_convert(
             owner=owner,
             amount=check_amount(amount),
             at=_at(app, at_text),
+            actor=actor,
         )
         lead_key, prospect_key, lead_title = lead.key, prospect.key, lead.title
         session.commit()
     _console().print(
         f"[bold green]✓[/] Converted prospect {prospect_key} into lead {lead_key} "
-        f"“{escape(lead_title)}”"
+        f"“{shown(lead_title)}”"
     )
 
 
 @prospect_group.command("list")
-@click.option("--list", "list_name", help="Only this prospecting list.")
+@click.option("--list", "list_name", help=N_("Only this prospecting list."))
 @pass_app
 def prospect_list(app: AppContext, list_name: str | None) -> None:
     """List prospects, with the lead each was converted into."""
+    query = services.prospect_select(app, actor=current_actor(), list_name=list_name)
     with app.session() as session:
-        query = (
-            select(Prospect, ProspectingList.name, Lead.key)
-            .join(ProspectingList, col(ProspectingList.id) == col(Prospect.list_id))
-            .join(Lead, col(Lead.prospect_id) == col(Prospect.id), isouter=True)
-        )
         if list_name is not None:
             services.get_list(session, list_name)
-            query = query.where(ProspectingList.name == list_name)
         rows = session.exec(query.order_by(col(Prospect.id))).all()
     table = Table(show_edge=False)
     for column in ("Key", "Name", "Company", "List", "Owner", "Lead"):
@@ -490,9 +483,9 @@ def prospect_list(app: AppContext, list_name: str | None) -> None:
     for prospect, list_title, lead_key in rows:
         table.add_row(
             prospect.key,
-            escape(prospect.name),
-            escape(prospect.company) or "—",
-            escape(list_title),
+            shown(prospect.name),
+            shown(prospect.company) or "—",
+            shown(list_title),
             prospect.owner or "—",
             lead_key or "—",
         )
@@ -506,8 +499,10 @@ def prospect_list(app: AppContext, list_name: str | None) -> None:
 
 
 @click.command("todo")
-@click.option("--member", help="Only this member's reminders.")
-@click.option("--date", "day_text", metavar="YYYY-MM-DD", help="As of this day (default today).")
+@click.option("--member", help=N_("Only this member's reminders."))
+@click.option("--date", "day_text", metavar="YYYY-MM-DD",
+              help=N_("As of this day (default today)."))
+
 @pass_app
 def todo_command(app: AppContext, member: str | None, day_text: str | None) -> None:
     """List due reminders (and standby leads whose date has come)."""
@@ -515,10 +510,12 @@ def todo_command(app: AppContext, member: str | None, day_text: str | None) -> N
         parse_option("--date", parse_day, day_text) if day_text is not None else today(app.tz)
     )
     console = _console()
+    actor = current_actor()
     with app.session() as session:
-        reminders = services.due_reminders(session, app, member=member, day=day)
-        targets = services.reminder_targets(session, reminders)
-        table = Table(title=f"Due by {day.isoformat()}", title_justify="left", show_edge=False)
+        reminders = services.due_reminders(session, app, member=member, day=day, actor=actor)
+        targets = services.reminder_targets(session, reminders, actor=actor)
+        table = Table(title=_("Due by {day}").format(
+            day=day.isoformat()), title_justify="left", show_edge=False)
         for column in ("Due", "Member", "Action", "On", "Note"):
             table.add_column(column)
         for reminder in reminders:
@@ -528,20 +525,20 @@ def todo_command(app: AppContext, member: str | None, day_text: str | None) -> N
                 f"[red]{due}[/]" if late else due,
                 reminder.member,
                 reminder.action_type,
-                escape(targets.get(reminder.id or 0, "")),
-                escape(reminder.note) or "—",
+                shown(targets.get(reminder.id or 0, "")),
+                shown(reminder.note) or "—",
             )
-        standby = services.due_standby_leads(session, app, owner=member, day=day)
-        leads = Table(title="Standby leads back to todo", title_justify="left", show_edge=False)
+        standby = services.due_standby_leads(session, app, owner=member, day=day, actor=actor)
+        leads = Table(title=_("Standby leads back to todo"), title_justify="left", show_edge=False)
         for column in ("Remind", "Owner", "Lead", "Pipeline", "Step"):
             leads.add_column(column)
         for lead in standby:
             leads.add_row(
                 _local(app, lead.remind_at),
                 lead.owner,
-                f"{lead.key} {escape(lead.title)}",
+                f"{lead.key} {shown(lead.title)}",
                 lead.pipeline,
-                escape(lead.step),
+                shown(lead.step),
             )
     if reminders:
         console.print(table)

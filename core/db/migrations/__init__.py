@@ -15,5 +15,8 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0003_touch_month_links",
     "0004_plugin_rollups",
     "0005_team_access",
+    "0006_delivery_log",
+    "0007_rollup_tally",
+    "0008_cockpit_sessions",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

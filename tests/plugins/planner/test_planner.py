@@ -64,13 +64,24 @@ def test_article_example_json(run_cli: Callable[..., object], config_path: Path)
         "dave": {"call": 48, "meeting": 6, "proposal": 12},
     }
     assert data["period"] == {"kind": "month", "label": "2026-03", "start": "2026-03-01",
-                              "end": "2026-03-31", "working_days": 22}
+                              "end": "2026-03-31", "working_days": 22, "weeks": 5}
     # Per working day, rounded up: 240/22 → 11, 720/22 → 33, 48/22 → 3, 6/22 → 1, 12/22 → 1.
     assert data["per_day"] == {
         "carol": {"prospects": 11},
         "bob": {"call": 33},
         "alice": {"call": 3, "meeting": 1, "proposal": 1},
         "dave": {"call": 3, "meeting": 1, "proposal": 1},
+    }
+    # At the natural cadence (SPEC §7): a day when at least one a working day (22), else a
+    # week when at least one a week (March has 5 weeks with working days), else the month.
+    # 6 meetings a month are 2 a week (6 / 5 rounded up), never 1 a day (22 a month).
+    assert data["cadence"] == {
+        "carol": {"prospects": {"per": "day", "target": 11}},
+        "bob": {"call": {"per": "day", "target": 33}},
+        "alice": {"call": {"per": "day", "target": 3}, "meeting": {"per": "week", "target": 2},
+                  "proposal": {"per": "week", "target": 3}},
+        "dave": {"call": {"per": "day", "target": 3}, "meeting": {"per": "week", "target": 2},
+                 "proposal": {"per": "week", "target": 3}},
     }
     assert data["fallbacks"] == []
     assert "measured" not in data
@@ -99,10 +110,11 @@ def test_week_period_and_csv(run_cli: Callable[..., object], config_path: Path) 
                   "week", "--start", "2026-03-29", "--format", "csv")
     assert out.exit_code == 0, out.output  # type: ignore[attr-defined]
     lines = out.stdout.splitlines()  # type: ignore[attr-defined]
-    assert lines[0] == "member,segment,metric,segment_total,period,count,per_day"
+    assert lines[0] == ("member,segment,metric,segment_total,period,count,per_day,cadence,"
+                        "cadence_target")
     # Week 2026-W13 (23..29 March): 5 working days; 720 / 5 = 144; 48 / 5 → 10.
-    assert "bob,prospecting,call,720,2026-W13,720,144" in lines
-    assert "alice,sales,call,96,2026-W13,48,10" in lines
+    assert "bob,prospecting,call,720,2026-W13,720,144,day,144" in lines
+    assert "alice,sales,call,96,2026-W13,48,10,day,10" in lines
 
 
 def test_cli_errors(run_cli: Callable[..., object], config_path: Path) -> None:
@@ -241,3 +253,32 @@ def test_each_stage_is_the_ceiling_of_the_previous(revenue: int, deal: object, o
     assert plan.prospects == math.ceil(plan.opportunities * Fraction(str(ppo)))
     assert plan.members["x"]["prospects"] == plan.prospects
     assert plan.per_day["x"]["prospects"] * 22 >= plan.prospects
+
+
+def test_holidays_are_not_working_days(run_cli: Callable[..., object],
+                                       write_config: Callable[..., Path]) -> None:
+    """Two holidays in March 2026 (a Monday and a Tuesday): 20 working days, not 22."""
+    from tests.conftest import base_config_text
+
+    text = base_config_text().replace(
+        'timezone = "Europe/Paris"',
+        'timezone = "Europe/Paris"\nholidays = [2026-03-16, 2026-03-17]')
+    path = write_config(text)
+    out = run_cli("--config", str(path), "plan", "--revenue", "90000", "--start", "2026-03-10",
+                  "--format", "json")
+    assert out.exit_code == 0, out.output  # type: ignore[attr-defined]
+    data = json.loads(out.stdout)  # type: ignore[attr-defined]
+    assert data["period"]["working_days"] == 20
+    assert data["cadence"]["bob"]["call"] == {"per": "day", "target": 36}  # 720 / 20
+    assert data["per_day"]["alice"]["call"] == 3  # 48 / 20 → 2.4, rounded up
+
+
+def test_a_small_share_stays_at_the_period_cadence() -> None:
+    """3 a month with 5 weeks in it is less than one a week: 3 a month, never 1 a day."""
+    from salesplan.plugins.planner.funnel import Cadence, natural_cadence
+
+    assert natural_cadence(3, 22, 5, "month") == Cadence("month", 3)
+    assert natural_cadence(5, 22, 5, "month") == Cadence("week", 1)
+    assert natural_cadence(22, 22, 5, "month") == Cadence("day", 1)
+    assert natural_cadence(23, 22, 5, "month") == Cadence("day", 2)
+    assert natural_cadence(0, 0, 0, "month") == Cadence("month", 0)

@@ -36,7 +36,7 @@ async def test_plan_recomputes_live_and_applies(tui: Callable[..., SalesplanApp]
         table = screen.query_one("#plan-members", DataTable)
         rows = [[str(getattr(c, "plain", c)) for c in table.get_row_at(i)]
                 for i in range(table.row_count)]
-        assert ["Bob Durand", "prospecting", "📞 Call", "720", "33"] in rows
+        assert ["Bob Durand", "prospecting", "📞 Call", "720", "33 a day"] in rows
 
         screen.query_one("#ratio-deal_size", Input).value = "0"
         await settle(pilot)
@@ -61,9 +61,21 @@ async def test_plan_recomputes_live_and_applies(tui: Callable[..., SalesplanApp]
             PLAN_PREFIX)}
         # The config was reloaded: the new objectives are live.
         assert planned["plan-team-revenue"].target == 120000
-        assert planned["plan-bob-call"].target == 960
-        assert planned["plan-bob-call"].per == "month"
+        # 960 calls in March's 22 working days: 44 a day, at its natural cadence.
+        assert planned["plan-bob-call"].target == 44
+        assert planned["plan-bob-call"].per == "day"
         assert app.generation == 1
+        # Applying again replaces the planner's objectives: no duplicates on the dashboard.
+        count = len(configured_objectives(app.ctx))
+        screen = app.screen
+        assert isinstance(screen, PlannerScreen)
+        screen.query_one("#plan-members", DataTable).focus()
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.generation == 2
+        assert len(configured_objectives(app.ctx)) == count
 
 
 async def test_measured_ratios(tui: Callable[..., SalesplanApp]) -> None:

@@ -29,15 +29,15 @@ def _objectives(path: Path) -> list[tuple[str | None, str, str, str, float]]:
     return [(o.id, o.who, o.metric, o.per, o.target) for o in configured_objectives(app)]
 
 
-PLANNED = [
+PLANNED = [  # at their natural cadence (see test_planner.py's article example)
     ("plan-team-revenue", "team", "revenue", "month", 90000.0),
-    ("plan-bob-call", "bob", "call", "month", 720.0),
-    ("plan-alice-call", "alice", "call", "month", 48.0),
-    ("plan-alice-meeting", "alice", "meeting", "month", 6.0),
-    ("plan-alice-proposal", "alice", "proposal", "month", 12.0),
-    ("plan-dave-call", "dave", "call", "month", 48.0),
-    ("plan-dave-meeting", "dave", "meeting", "month", 6.0),
-    ("plan-dave-proposal", "dave", "proposal", "month", 12.0),
+    ("plan-bob-call", "bob", "call", "day", 33.0),
+    ("plan-alice-call", "alice", "call", "day", 3.0),
+    ("plan-alice-meeting", "alice", "meeting", "week", 2.0),
+    ("plan-alice-proposal", "alice", "proposal", "week", 3.0),
+    ("plan-dave-call", "dave", "call", "day", 3.0),
+    ("plan-dave-meeting", "dave", "meeting", "week", 2.0),
+    ("plan-dave-proposal", "dave", "proposal", "week", 3.0),
 ]
 HAND = [
     (None, "segment:prospecting", "call", "day", 10.0),
@@ -69,7 +69,8 @@ def test_write_keeps_comments_and_hand_written_objectives(
     assert objectives[:2] == HAND
     assert objectives[2] == ("plan-team-revenue", "team", "revenue", "quarter", 120000.0)
     assert len(objectives) == len(HAND + PLANNED)
-    assert ("plan-bob-call", "bob", "call", "quarter", 960.0) in objectives
+    # Q1 2026 has 64 working days: 960 calls are 15 a day.
+    assert ("plan-bob-call", "bob", "call", "day", 15.0) in objectives
 
 
 def test_confirmation_declined_writes_nothing(commented: Path,
