@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import atexit
 import gc
+import signal
+from types import FrameType
 
 
 class _Pause:
@@ -84,3 +86,22 @@ def skip_cyclic_teardown() -> None:
     """
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
+
+
+SIGTERM_EXIT_STATUS = 128 + signal.SIGTERM
+
+
+def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(SIGTERM_EXIT_STATUS)
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM (``kill``, a service manager stopping a job) end the command as an exit:
+    open transactions roll back and ``finally`` blocks run (an export removes its temporary
+    files), instead of the process vanishing mid-write. The terminal UI puts the default back
+    (``default_sigterm``)."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+def default_sigterm() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -193,3 +193,57 @@ def test_cli_export(run_cli: Callable[..., object], config_path: Path, tmp_path:
     result = run_cli("--config", str(config_path), "export", str(tmp_path / "file"))
     assert result.exit_code == 2  # type: ignore[attr-defined]
     assert result.stderr == f"Error: {tmp_path / 'file'}: exists and is not a folder\n"  # type: ignore[attr-defined]
+
+
+def test_a_symlink_planted_beside_the_export_is_not_followed(
+    app: AppContext, tmp_path: Path
+) -> None:
+    """The old temporary name was predictable (``.leads.csv.tmp``): a symlink there made the
+    export overwrite its target. Temporary files are now created exclusively, randomly named."""
+    import_folder(app, write_folder(tmp_path / "data", VALID))
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    for name in VALID:
+        (out / f".{name}.tmp").symlink_to(victim)
+    export_folder(app, out)
+    export_folder(app, tmp_path / "plain")
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert _read(out) == _read(tmp_path / "plain")
+    left = sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+    assert left == sorted(f".{name}.tmp" for name in VALID)  # only the planted links
+
+
+def test_a_failing_export_leaves_no_temporary_file(
+    app: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_folder(app, write_folder(tmp_path / "data", VALID))
+    out = tmp_path / "out"
+    import salesplan.core.dataio.exporter as exporter
+
+    def broken_stream(*_args: object) -> object:
+        raise KeyboardInterrupt
+        yield  # a generator, as the real one  # what Ctrl-C, or SIGTERM through the CLI, raises mid-write
+
+    monkeypatch.setattr(exporter, "_stream", broken_stream)
+    with pytest.raises(KeyboardInterrupt):
+        export_folder(app, out)
+    assert list(out.iterdir()) == []
+
+
+def test_sigterm_ends_a_command_as_an_exit() -> None:
+    import os
+    import signal
+
+    from salesplan.core.startup import SIGTERM_EXIT_STATUS, exit_on_sigterm
+
+    before = signal.getsignal(signal.SIGTERM)
+    exit_on_sigterm()
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            os.kill(os.getpid(), signal.SIGTERM)
+            signal.sigtimedwait([], 0)  # let the handler run
+        assert stopped.value.code == SIGTERM_EXIT_STATUS == 143
+    finally:
+        signal.signal(signal.SIGTERM, before)

@@ -459,6 +459,51 @@ def test_a_plugin_effect_that_raises_is_named_and_skipped(
         assert [a.key for a in session.exec(select(Action)).all()] == [logged.action.key]
 
 
+def test_a_plugin_effect_returning_a_non_string_is_named_and_undone(
+    make_app: Callable[..., AppContext], in_tmp: Path
+) -> None:
+    """It used to save the action and then crash the command on the effect's return value."""
+    odd = plugin(
+        "odd_effect",
+        """
+        from typing import ClassVar
+        from salesplan.core.effects import RuleEffect
+
+        class Count(RuleEffect):
+            kind: ClassVar[str] = "count"
+            count: int = 1
+
+            def apply(self, ctx):
+                return 42
+
+        @hookimpl
+        def salesplan_rule_effects():
+            return [Count]
+        """,
+    )
+    extra = """
+        [[rules]]
+        when = { action = "call", outcome = "reached" }
+        then = { count = 2 }
+        """
+    app = make_app(write(in_tmp, config_text("odd_effect", extra=extra)),
+                   extra_plugins=[odd], entry_points=False)
+    with app.write_session() as session:
+        lead_key = services.create_lead(
+            session, app, title="Big deal", pipeline="acquisition", owner="alice"
+        ).key
+        session.commit()
+    logged = services.record_action(app, action_type="call", member="alice", lead=lead_key,
+                                    outcome="reached")
+    assert logged.warnings == [
+        "rule rules[3] (count, plugin 'odd_effect') skipped: TypeError: apply returned int, "
+        "not a str"
+    ]
+    with app.session() as session:
+        assert [a.key for a in session.exec(select(Action)).all()] == [logged.action.key]
+    assert logged.effects == []
+
+
 def test_rule_using_a_plugin_effect_with_invalid_fields(in_tmp: Path) -> None:
     tagging = plugin(
         "tagging",

@@ -200,3 +200,32 @@ def test_concurrent_logs_on_one_lead_leave_one_open_reminder(db: AppContext) -> 
         assert _count(db, Action) == writers * each
         assert open_reminders == 1
         assert _count(db, Reminder) == writers * each
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_held_write_lock_is_one_clear_message_and_exit_2(
+    sp: Run, db: AppContext, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding SQLite's write lock longer than the busy timeout: the command
+    says so and exits 2 (it used to print a "database is locked" traceback, exit 1)."""
+    import sqlite3
+
+    import salesplan.core.db.engine as engine_module
+
+    assert sp("lead", "add", "Acme", "--pipeline", "acquisition", "--owner", "alice").exit_code == 0
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = sp("lead", "add", "Blocked", "--pipeline", "acquisition", "--owner", "alice")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.strip() == (
+        "Error: the database is busy: another process has held its write lock for 0.2 s (an "
+        "import, a rollup rebuild or a long command); nothing was written, try again when it "
+        "has finished")
+    with db.session() as session:
+        assert session.exec(select(func.count()).select_from(Lead)).one() == 1

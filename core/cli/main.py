@@ -16,7 +16,7 @@ from salesplan.core.cli.language import SalesplanContext, localize
 from salesplan.core.cli.run_language import choose_language
 from salesplan.core.errors import SalesplanError
 from salesplan.core.i18n import LANGUAGE_ENV, N_, _, translate_any
-from salesplan.core.startup import pause_gc, skip_cyclic_teardown
+from salesplan.core.startup import exit_on_sigterm, pause_gc, skip_cyclic_teardown
 from salesplan.core.text import printable
 
 # ``salesplan.core.cli.context`` (and with it the config models, pydantic and the plugin
@@ -219,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI: user errors become one message and exit status 2, never a traceback."""
     pause_gc()
     skip_cyclic_teardown()
+    exit_on_sigterm()
     cli.main(args=argv, prog_name="salesplan")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,10 +98,15 @@ def _actions_query() -> Select[Any]:
 
 
 def _write(path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
-    temporary = path.with_name(f".{path.name}.tmp")
+    """Write ``path`` whole or not at all: through a new temporary file beside it (created
+    exclusively under a random name, so a symlink or file planted there is never followed or
+    overwritten), renamed over ``path`` at the end and removed on any failure or interruption
+    (the CLI turns SIGTERM into an exit, which runs this ``finally``)."""
+    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = Path(name)
     count = 0
     try:
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(columns)
             for row in rows:

@@ -119,6 +119,6 @@ def _sqlite_engine(url: str) -> Engine:
                 "the database is busy: another process has held its write lock for "
                 "{seconds} s (an import, a rollup rebuild or a long command); nothing was "
                 "written, try again when it has finished").format(
-                    seconds=BUSY_TIMEOUT_MS // 1000)) from error
+                    seconds=f"{BUSY_TIMEOUT_MS / 1000:g}")) from error
 
     return engine

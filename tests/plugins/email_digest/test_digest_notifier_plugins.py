@@ -37,6 +37,8 @@ def recorder_plugin(delivered: list[OutgoingMessage]) -> PluginInfo:
         failing = [r for r in message.recipients if r in settings.fail]
         if failing and settings.mode == "raise":
             raise RuntimeError(f"cannot reach {failing[0]}")
+        if failing and settings.mode == "wrong":
+            return {"sent": True}  # type: ignore[return-value]  # a plugin's bug
         delivered.append(message)
         return DeliveryReport(
             accepted=tuple(r for r in message.recipients if r not in failing)
@@ -124,3 +126,16 @@ def test_recipients_a_notifier_did_not_accept_are_a_failure(
     assert ("boss@acme.test", "recorder") in recorded(app)
     assert ("dave@acme.test", "recorder") not in recorded(app)
     assert caught.value.run.sent[0] == ("recorder", "boss@acme.test")
+
+
+def test_a_notifier_returning_the_wrong_thing_is_a_named_failure(
+    make_recorder_app: Callable[[str, list[OutgoingMessage]], AppContext],
+) -> None:
+    delivered: list[OutgoingMessage] = []
+    app = make_recorder_app('fail = ["bob@acme.test"]\nmode = "wrong"', delivered)
+    with pytest.raises(DigestDeliveryError) as caught:
+        send_digest(app, DAY)
+    assert "notifier 'recorder' returned dict, not a DeliveryReport: nothing is recorded as " \
+        "sent" in caught.value.message
+    assert ("bob@acme.test", "recorder:personal") not in recorded(app)
+    assert len(recorded(app)) == 4  # the other recipients' sends are kept
