@@ -282,3 +282,9 @@ def parse_day(text: str) -> date:
     except ValueError:
         raise DataError(_("not a date: {text!r} (use YYYY-MM-DD)").format(text=text)) from None
     return check_day(day)
+
+
+def local_text(stored: datetime, tz: ZoneInfo) -> str:
+    """A stored instant as people read it in messages: ``2026-12-03 08:06 (Europe/Paris)``,
+    in the team's time zone, never raw UTC."""
+    return f"{to_local(stored, tz):%Y-%m-%d %H:%M} ({tz.key})"

@@ -66,6 +66,28 @@ def _lead(sp: Run, title: str = "Acme deal", *extra: str) -> None:
            "--at", "2026-03-02 09:00", *extra))
 
 
+def test_todo_limit_and_summary(sp: Run, db: AppContext) -> None:
+    """Five calls due for bob (two of them late on the 16th), one for carol; ``--limit 2`` shows the
+    first two by due date and the summary counts all six."""
+    for number, (member, day) in enumerate(
+        [("bob", "03-10"), ("bob", "03-11"), ("bob", "03-12"), ("bob", "03-13"),
+         ("bob", "03-13"), ("carol", "03-13")], start=1):
+        _lead(sp, f"Deal {number}")
+        _ok(sp("log", "call", "--lead", f"L{number}", "--outcome", "not_reached", "--member",
+               member, "--at", f"2026-{day} 10:00"))
+    # not_reached: a call 2 days later, moved to a working day (from Tue 10, Wed 11, Thu 12,
+    # Fri 13): due Thu 12, Fri 13, then Mon 16 four times; on Mon 16 the first two are late.
+    out = _squash(_ok(sp("todo", "--date", "2026-03-16", "--limit", "2")))
+    assert out.count("│ call │") == 2
+    assert "lead L1 Deal 1" in out and "lead L2 Deal 2" in out and "lead L3" not in out
+    assert ("6 reminders due (2 late) for 2 members, 0 standby leads back; showing the first "
+            "2: --limit 6 lists them all.") in out
+    out = _squash(_ok(sp("todo", "--date", "2026-03-16", "--member", "bob")))
+    assert "5 reminders due (2 late) for 1 member, 0 standby leads back." in out
+    bad = sp("todo", "--limit", "0")
+    assert bad.exit_code == 2 and "--limit" in bad.stderr
+
+
 def test_cold_call_not_reached_schedules_a_call(sp: Run, db: AppContext) -> None:
     _lead(sp)
     out = _ok(sp("log", "call", "--lead", "L1", "--outcome", "not_reached", "--member", "bob",
@@ -80,7 +102,7 @@ def test_cold_call_not_reached_schedules_a_call(sp: Run, db: AppContext) -> None
         assert reminder.due_at == datetime(2026, 3, 12, 9, 15, tzinfo=UTC)
     todo = _squash(_ok(sp("todo", "--member", "bob", "--date", "2026-03-12")))
     assert "2026-03-12 10:15 │ bob │ call │ lead L1 Acme deal" in todo
-    assert "1 reminder(s), 0 standby lead(s) due." in todo
+    assert "1 reminder due (0 late) for 1 member, 0 standby leads back." in todo
     assert "Nothing due by 2026-03-11." in _ok(sp("todo", "--date", "2026-03-11"))
     assert "Nothing due by 2026-03-12." in _ok(sp("todo", "--member", "alice",
                                                   "--date", "2026-03-12"))

@@ -100,10 +100,14 @@ def test_move_lead_adds_step_change_and_refuses_nonsense(app: AppContext) -> Non
             services.move_lead(session, app, lead=lead, step="Proposal")
         with pytest.raises(NotFoundError, match="unknown step 'Due' in pipeline 'acquisition'"):
             services.move_lead(session, app, lead=lead, step="Due")
-        with pytest.raises(DataError, match="it entered 'Proposal' later"):
+        with pytest.raises(DataError) as early:
             services.move_lead(
                 session, app, lead=lead, step="Qualified", at=datetime(2026, 3, 11, 9, 0)
             )
+        # Instants in the team's time zone, as they were typed, never raw UTC.
+        assert early.value.message == (
+            f"lead {key!r} cannot move to 'Qualified' at 2026-03-11 09:00 (Europe/Paris): it "
+            "entered 'Proposal' later, at 2026-03-12 14:30 (Europe/Paris)")
         session.commit()
     with app.session() as session:
         lead = services.get_lead(session, key)

@@ -35,7 +35,9 @@ from salesplan.core.services.prospects import (
     get_prospect,
 )
 from salesplan.core.services.reminders import (
+    DueCounts,
     close_matching_reminder,
+    count_due_reminders,
     due_reminders,
     reminder_targets,
     schedule_reminder,
@@ -48,6 +50,7 @@ __all__ = [
     "LOCAL_ADMIN",
     "OPEN_STATUSES",
     "Actor",
+    "DueCounts",
     "LeadFile",
     "LoggedAction",
     "action_select",
@@ -55,6 +58,7 @@ __all__ = [
     "close_matching_reminder",
     "convert_prospect",
     "converted_lead",
+    "count_due_reminders",
     "create_lead",
     "due_reminders",
     "due_standby_leads",

@@ -21,7 +21,7 @@ from salesplan.core.access import (
     default_owner,
     owner_clause,
 )
-from salesplan.core.calendar import day_range_utc, today
+from salesplan.core.calendar import day_range_utc, local_text, today
 from salesplan.core.db.models import Lead, Prospect, StepChange
 from salesplan.core.errors import DataError
 from salesplan.core.fields import check_text
@@ -133,8 +133,8 @@ def move_lead(
         raise DataError(
             _("lead {key!r} cannot move to {step!r} at {moved_at}: it entered "
             "{step2!r} later, at {at}").format(
-                key=lead.key, step=step, moved_at=moved_at.isoformat(), step2=last.step,
-                at=last.at.isoformat()), field="at"
+                key=lead.key, step=step, moved_at=local_text(moved_at, app.tz),
+                step2=last.step, at=local_text(last.at, app.tz)), field="at"
 
         )
     assert lead.id is not None  # a stored lead

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
+from sqlalchemy import Select, case, distinct, func
 from sqlmodel import Session, col, select
 
 from salesplan.core.access import (
@@ -26,23 +28,62 @@ if TYPE_CHECKING:
 from salesplan.core.i18n import _
 
 
-def due_reminders(
-    session: Session, app: AppContext, *, member: str | None = None, day: date | None = None,
-    actor: Actor = LOCAL_ADMIN,
-) -> list[Reminder]:
-    """Open reminders due on or before the end of ``day`` (team timezone; default today),
-    optionally for one member, by due date; a rep gets their own only."""
+def _due_query(
+    app: AppContext, member: str | None, day: date | None, actor: Actor
+) -> tuple[Select[tuple[Reminder]], datetime]:
+    """Open reminders due by the end of ``day``, and the start of ``day`` (UTC): a reminder
+    due before it is late."""
     if member is not None:
         check_member(app, member)
     day = day or today(app.tz)
-    _start, end = day_range_utc(day, day, app.tz)
+    start, end = day_range_utc(day, day, app.tz)
     query = select(Reminder).where(Reminder.done == False, col(Reminder.due_at) < end)  # noqa: E712
     if member is not None:
         query = query.where(Reminder.member == member)
     own = member_clause(actor, col(Reminder.member))
     if own is not None:
         query = query.where(own)
-    return list(session.exec(query.order_by(col(Reminder.due_at), col(Reminder.id))).all())
+    return query, start
+
+
+def due_reminders(
+    session: Session, app: AppContext, *, member: str | None = None, day: date | None = None,
+    actor: Actor = LOCAL_ADMIN, limit: int | None = None,
+) -> list[Reminder]:
+    """Open reminders due on or before the end of ``day`` (team timezone; default today),
+    optionally for one member, by due date, the first ``limit`` of them; a rep gets their
+    own only."""
+    query, _start = _due_query(app, member, day, actor)
+    query = query.order_by(col(Reminder.due_at), col(Reminder.id))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query).all())
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    """How many reminders ``due_reminders`` would list without a limit, how many of them are
+    late (due before the day), and for how many members."""
+
+    due: int
+    late: int
+    members: int
+
+
+def count_due_reminders(
+    session: Session, app: AppContext, *, member: str | None = None, day: date | None = None,
+    actor: Actor = LOCAL_ADMIN,
+) -> DueCounts:
+    """The counts of ``due_reminders``, in one aggregate query."""
+    query, start = _due_query(app, member, day, actor)
+    due = query.subquery("due")
+    totals = select(
+        func.count(),
+        func.coalesce(func.sum(case((due.c.due_at < start, 1), else_=0)), 0),
+        func.count(distinct(due.c.member)),
+    ).select_from(due)
+    counted, late, members = session.exec(totals).one()  # type: ignore[call-overload]
+    return DueCounts(due=int(counted), late=int(late), members=int(members))
 
 
 def reminder_targets(

@@ -25,7 +25,7 @@ from salesplan.core.cli.context import current_actor, parse_option, pass_app
 from salesplan.core.db.models import Action, Lead, Prospect
 from salesplan.core.errors import DataError
 from salesplan.core.formatting import money
-from salesplan.core.i18n import N_, _
+from salesplan.core.i18n import N_, _, ngettext
 from salesplan.core.services.common import check_amount
 from salesplan.core.text import printable, shown
 
@@ -502,9 +502,12 @@ def prospect_list(app: AppContext, list_name: str | None) -> None:
 @click.option("--member", help=N_("Only this member's reminders."))
 @click.option("--date", "day_text", metavar="YYYY-MM-DD",
               help=N_("As of this day (default today)."))
-
+@click.option("--limit", type=click.IntRange(1, MAX_LISTED), default=50, show_default=True,
+              help=N_("Show at most this many reminders (the summary counts them all)."))
 @pass_app
-def todo_command(app: AppContext, member: str | None, day_text: str | None) -> None:
+def todo_command(
+    app: AppContext, member: str | None, day_text: str | None, limit: int
+) -> None:
     """List due reminders (and standby leads whose date has come)."""
     day: date = (
         parse_option("--date", parse_day, day_text) if day_text is not None else today(app.tz)
@@ -512,7 +515,10 @@ def todo_command(app: AppContext, member: str | None, day_text: str | None) -> N
     console = _console()
     actor = current_actor()
     with app.session() as session:
-        reminders = services.due_reminders(session, app, member=member, day=day, actor=actor)
+        reminders = services.due_reminders(session, app, member=member, day=day, actor=actor,
+                                           limit=limit)
+        counts = services.count_due_reminders(session, app, member=member, day=day,
+                                              actor=actor)
         targets = services.reminder_targets(session, reminders, actor=actor)
         table = Table(title=_("Due by {day}").format(
             day=day.isoformat()), title_justify="left", show_edge=False)
@@ -547,7 +553,22 @@ def todo_command(app: AppContext, member: str | None, day_text: str | None) -> N
     if not reminders and not standby:
         console.print(f"Nothing due by {day.isoformat()}.")
     else:
-        console.print(f"{len(reminders)} reminder(s), {len(standby)} standby lead(s) due.")
+        console.print(_todo_summary(counts, len(reminders), len(standby)))
+
+
+def _todo_summary(counts: services.DueCounts, shown_count: int, standby: int) -> str:
+    """``12 reminders due (3 late) for 2 members, 1 standby lead back``, and which part a
+    ``--limit`` left out."""
+    summary = ngettext("{n} reminder due", "{n} reminders due", counts.due).format(n=counts.due)
+    if counts.due:
+        summary += " " + ngettext("({late} late) for {m} member", "({late} late) for {m} members",
+                                  counts.members).format(late=counts.late, m=counts.members)
+    summary += ", " + ngettext("{n} standby lead back", "{n} standby leads back",
+                               standby).format(n=standby)
+    if shown_count < counts.due:
+        summary += "; " + _("showing the first {shown}: --limit {due} lists them all").format(
+            shown=shown_count, due=counts.due)
+    return summary + "."
 
 
 COMMANDS: dict[str, click.Command] = {
