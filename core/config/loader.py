@@ -167,6 +167,10 @@ def _reject_duplicate_ids(path: Path, data: dict[str, Any]) -> None:
             item_id = item.get("id")
             if item_id is None:
                 continue
+            if not isinstance(item_id, str):
+                raise ConfigError(_("{path}: {key}[{index}].id: must be a text, got "
+                                    "{kind}").format(path=display_path(path), key=key,
+                                                     index=index, kind=type(item_id).__name__))
             if item_id in seen:
                 raise ConfigError(
                     _("{path}: {key}[{index}].id: duplicate id {item_id!r} "

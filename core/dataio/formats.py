@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from salesplan.core.calendar import FIRST_DAY, LAST_DAY
 from salesplan.core.fields import MAX_AMOUNT
 
 PROSPECT_COLUMNS: tuple[str, ...] = (
@@ -76,6 +77,8 @@ def parse_timestamp_cell(text: str, tz: ZoneInfo) -> datetime:
         raise CellError(
             f"not a date-time: {text!r} (use YYYY-MM-DDTHH:MM:SS, optionally with +HH:MM)"
         ) from None
+    if not FIRST_DAY <= moment.date() <= LAST_DAY:
+        raise CellError(f"{text!r} is out of range (years {FIRST_DAY.year}–{LAST_DAY.year})")
     if moment.tzinfo is not None:
         return moment.astimezone(UTC)
     utc = moment.replace(tzinfo=tz).astimezone(UTC)
