@@ -177,12 +177,10 @@ def build_synthetic(directory: Path) -> Path:
 
 def _refresh_rollups(app: Any) -> None:
     """Bring the activity rollups up to date (what import and demo do after a bulk write)."""
-    from salesplan.core.reports.rollups import refresh_activity_rollup
+    from salesplan.core.reports.rollups import repair_all
 
     started = time.perf_counter()
-    with app.write_session() as session:
-        refresh_activity_rollup(session, app)
-        session.commit()
+    repair_all(app)
     print(f"  rollups refreshed in {time.perf_counter() - started:.1f} s", flush=True)
 
 
@@ -444,15 +442,18 @@ def main(argv: list[str] | None = None) -> None:
     directory = Path(args.dir)
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "salesplan.toml"
+    synthetic = False
     if not config.is_file():
         print("building the dataset…", flush=True)
         built = None if args.synthetic else build_demo(directory)
+        synthetic = built is None
         config = built or build_synthetic(directory)
     from salesplan.core.context import load_app
 
     env = process_env(directory, args.bytecode_cache)
     app = load_app(config, env=env)
-    _refresh_rollups(app)
+    if synthetic:  # the demo (like an import) leaves every rollup current
+        _refresh_rollups(app)
     db_path = Path(app.database_url.removeprefix("sqlite:///"))
     from salesplan.core.calendar import day_range_utc
 
