@@ -29,18 +29,28 @@ name = "Bench"
 currency = "EUR"
 timezone = "Europe/Paris"
 
+[plugins]
+enabled = ["calls", "emails", "meetings"]
+
+[[segments]]
+id = "sales"
+
 [[members]]
 id = "alice"
 name = "Alice"
+segment = "sales"
 [[members]]
 id = "bob"
 name = "Bob"
+segment = "sales"
 [[members]]
 id = "carol"
 name = "Carol"
+segment = "sales"
 [[members]]
 id = "dave"
 name = "Dave"
+segment = "sales"
 role = "manager"
 
 [[pipelines]]
