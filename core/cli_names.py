@@ -5,6 +5,6 @@ CLI dispatches them; keeping the names here means neither has to import the othe
 """
 
 CORE_COMMAND_NAMES: tuple[str, ...] = (
-    "init", "demo", "tui", "check", "plugins", "import", "export", "log", "lead", "prospect",
-    "todo", "report", "reports", "user", "token", "serve", "new-plugin", "docs",
+    "init", "demo", "tui", "check", "plugins", "import", "export", "backup", "restore", "log",
+    "lead", "prospect", "todo", "report", "reports", "user", "token", "serve", "new-plugin", "docs",
 )
