@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 from salesplan.core.markers import hookspec
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import click
+    from aiohttp import web
     from pydantic import BaseModel
     from sqlalchemy import Connection
 
@@ -107,6 +110,20 @@ def salesplan_api_routes() -> list[ApiRoute]:
         with the API's Bearer authentication, its body and query validated by the route's
         pydantic models, and its handler run in a worker thread with an ``ApiCall``
         (application context, actor, body, query). Called when the server starts.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def salesplan_web_setup() -> list[Callable[[web.Application], None]]:
+    """Pages, websockets and static files this plugin adds to ``salesplan serve`` outside
+    the API (the browser cockpit).
+
+    :return: a list of callables ``setup(app)``; each gets the server's
+        ``aiohttp.web.Application`` before it starts and adds its routes (not under
+        ``/api/``, which is the API's), ``cleanup_ctx`` and ``on_shutdown`` handlers.
+        ``app[salesplan.core.server.state.STATE]`` is the server's state (the
+        ``AppContext``, the public URL). Called when the server starts, in plugin order.
     """
     raise NotImplementedError
 

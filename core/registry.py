@@ -388,3 +388,21 @@ def collect_api_routes(manager: SalesplanPluginManager) -> dict[str, list[Any]]:
             seen.add((route.method, route.path))
         routes[plugin] = list(result)
     return routes
+
+
+def collect_web_setups(manager: SalesplanPluginManager) -> list[tuple[str, Callable[..., None]]]:
+    """Each active plugin's ``salesplan_web_setup`` callables, with their plugin, in plugin
+    order (applied by ``salesplan serve`` to its application)."""
+    setups: list[tuple[str, Callable[..., None]]] = []
+    for plugin, result in manager.call_each("salesplan_web_setup"):
+        if not isinstance(result, list | tuple):
+            raise PluginError(_("plugin {plugin!r} returned {type} from "
+                              "salesplan_web_setup; expected a list").format(
+                plugin=plugin, type=type(result).__name__))
+        for setup in result:
+            if not callable(setup):
+                raise PluginError(_("plugin {plugin!r} returned {setup} from "
+                                  "salesplan_web_setup; expected a callable setup(app)").format(
+                    plugin=plugin, setup=_describe(setup)))
+            setups.append((plugin, setup))
+    return setups

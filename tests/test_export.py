@@ -224,7 +224,7 @@ def test_a_failing_export_leaves_no_temporary_file(
 
     def broken_stream(*_args: object) -> object:
         raise KeyboardInterrupt
-        yield  # a generator, as the real one  # what Ctrl-C, or SIGTERM through the CLI, raises mid-write
+        yield  # a generator, as the real one
 
     monkeypatch.setattr(exporter, "_stream", broken_stream)
     with pytest.raises(KeyboardInterrupt):

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import Select, case, distinct, func
+from sqlalchemy import case, distinct, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from salesplan.core.access import (
     LOCAL_ADMIN,
@@ -30,7 +31,7 @@ from salesplan.core.i18n import _
 
 def _due_query(
     app: AppContext, member: str | None, day: date | None, actor: Actor
-) -> tuple[Select[tuple[Reminder]], datetime]:
+) -> tuple[SelectOfScalar[Reminder], datetime]:
     """Open reminders due by the end of ``day``, and the start of ``day`` (UTC): a reminder
     due before it is late."""
     if member is not None:
@@ -82,7 +83,7 @@ def count_due_reminders(
         func.coalesce(func.sum(case((due.c.due_at < start, 1), else_=0)), 0),
         func.count(distinct(due.c.member)),
     ).select_from(due)
-    counted, late, members = session.exec(totals).one()  # type: ignore[call-overload]
+    counted, late, members = session.exec(totals).one()
     return DueCounts(due=int(counted), late=int(late), members=int(members))
 
 

@@ -9,37 +9,15 @@ databases are never touched. Each test creates the leads it needs and checks onl
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.api.harness import Team, start_team
+from tests.api.harness import Team, own_database, start_team
 from tests.conftest import POSTGRES_ENV
 
 __all__ = ["Team", "at"]
-
-
-def _database(backend: str, folder: Path) -> Iterator[str]:
-    """A database of the server's own: a SQLite file, or a new PostgreSQL database."""
-    if backend == "sqlite":
-        yield f"sqlite:///{folder / 'api.db'}"
-        return
-    admin_url = os.environ[POSTGRES_ENV]
-    name = f"salesplan_api_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -50,7 +28,7 @@ def team(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     if backend == "postgres" and not os.environ.get(POSTGRES_ENV):
         pytest.skip(f"{POSTGRES_ENV} is not set")
     folder = tmp_path_factory.mktemp(f"api-{backend}")
-    databases = _database(backend, folder)
+    databases = own_database(backend, folder)
     db_url = next(databases)
     started = start_team(backend, folder, db_url)
     try:

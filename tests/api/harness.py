@@ -17,16 +17,20 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from salesplan.core import services
 from salesplan.core.context import AppContext, load_app
 from salesplan.core.services.accounts import add_account
 from salesplan.core.services.tokens import create_token
+from tests.conftest import POSTGRES_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = {"alice": "rep", "bob": "rep", "dave": "manager", "carol": "admin"}
@@ -134,6 +138,24 @@ def server_env(db_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "SALESPLAN_CONFIG"}
     env["SALESPLAN_DATABASE_URL"] = db_url
     return env
+
+
+def own_database(backend: str, folder: Path) -> Iterator[str]:
+    """A database of the server's own: a SQLite file, or a new PostgreSQL database."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'api.db'}"
+        return
+    admin_url = os.environ[POSTGRES_ENV]
+    name = f"salesplan_api_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @dataclass
