@@ -32,7 +32,7 @@ from salesplan.core.errors import DataError, ForbiddenError, NotFoundError
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
-from salesplan.core.i18n import _
+from salesplan.core.i18n import _, noun
 
 Role = Literal["rep", "manager", "admin"]
 ROLES: tuple[Role, ...] = ("rep", "manager", "admin")
@@ -109,7 +109,7 @@ def check_sees(actor: Actor, owner: str | None, what: str, ref: str) -> None:
     """``NotFoundError("unknown <what> 'ref'")`` — the very message of a key that does not
     exist — unless the actor sees the record."""
     if not sees_owner(actor, owner):
-        raise NotFoundError(_("unknown {what} {ref!r}").format(what=what, ref=ref))
+        raise NotFoundError(_("unknown {what} {ref!r}").format(what=noun(what), ref=ref))
 
 
 def check_acts_as(actor: Actor, member: str, doing: str = "log actions") -> None:

@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from salesplan.core.i18n_types import Label
+
 
 class OutcomeSpec(BaseModel):
     """One possible outcome of an action type, e.g. ``reached`` for a call."""
@@ -9,7 +11,7 @@ class OutcomeSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(description="Outcome id, unique within its action type.")
-    label: str = Field(description="Human label shown in reports and the UI.")
+    label: Label = Field(description="Human label shown in reports and the UI.")
     color: str = Field(default="default", description="Rich/Textual colour name or #rrggbb.")
 
 
@@ -19,7 +21,7 @@ class ActionTypeSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(description="Action type id, used in rules, objectives and the CLI.")
-    label: str = Field(description="Human label.")
+    label: Label = Field(description="Human label.")
     color: str = Field(default="default", description="Rich/Textual colour name or #rrggbb.")
     icon: str = Field(default="•", description="One character shown before the label.")
     outcomes: tuple[OutcomeSpec, ...] = Field(default=(), description="Ordered outcomes.")

@@ -216,6 +216,17 @@ def explicit_language(option: str | None, env: Mapping[str, str]) -> str | None:
     return None
 
 
+_NOUNS = {
+    "member": N_("member"), "owner": N_("owner"), "lead": N_("lead"),
+    "prospect": N_("prospect"), "pipeline": N_("pipeline"), "step": N_("step"),
+}
+
+
+def noun(what: str) -> str:
+    """A record's kind (``"owner"`` in ``unknown owner 'zed'``) in the current language."""
+    return str(_NOUNS.get(what, what))
+
+
 def text_of(value: Any) -> str:
     """Any value as the text a person reads (a ``LazyText`` translated)."""
     return str(value)

@@ -4,6 +4,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from salesplan.core.i18n_types import Label
+
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -19,7 +21,7 @@ class PluginManifest(BaseModel):
 
     name: str = Field(description="Unique plugin name, used in `[plugins] enabled`.")
     version: str = Field(default="0.0.0", description="The plugin's own version.")
-    summary: str = Field(default="", description="One line shown by `salesplan plugins`.")
+    summary: Label = Field(default="", description="One line shown by `salesplan plugins`.")
     depends: tuple[str, ...] = Field(
         default=(), description="Plugins that must be active before this one."
     )

@@ -174,7 +174,7 @@ def to_rich_table(
     from rich.text import Text
 
     types = action_types or {}
-    title = result.title
+    title = str(result.title)
     if result.start and result.end:
         title += f" · {result.start.isoformat()} → {result.end.isoformat()}"
     if result.options:
@@ -215,7 +215,7 @@ def to_rich_table(
         if result.totals is not None and column.key in result.totals:
             footer = cell(result.totals)
         justify: JustifyMethod = "right" if column.kind in NUMERIC_KINDS else "left"
-        table.add_column(column.label, footer=footer, justify=justify,
+        table.add_column(str(column.label), footer=footer, justify=justify,
                          min_width=28 if column.kind in ("outcomes", "json") else None)
         cells.append(cell)
     for row in result.flat_rows:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from salesplan.core.config.models import TeamConfig
 from salesplan.core.i18n import _
+from salesplan.core.i18n_types import Label
 
 AppT = TypeVar("AppT")
 
@@ -38,7 +39,7 @@ class ReportOption(BaseModel):
 
     name: str = Field(description="Option name; the CLI flag is --NAME (underscores as -).")
     kind: OptionKind = Field(default="text", description="Drives validation and the TUI widget.")
-    help: str = Field(default="", description="One line of help.")
+    help: Label = Field(default="", description="One line of help.")
     choices: tuple[str, ...] = Field(default=(), description="Allowed values for kind=choice.")
     default: Any = Field(default=None, description="Value when not given.")
     required: bool = Field(default=False, description="Whether the option must be given.")
@@ -50,7 +51,7 @@ class Column(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     key: str
-    label: str
+    label: Label
     kind: ColumnKind = "text"
 
 
@@ -67,7 +68,7 @@ class ReportResult(BaseModel):
     """The plain, renderable result of a report."""
 
     report: str
-    title: str
+    title: Label
     start: date | None = None
     end: date | None = None
     columns: list[Column] = Field(default_factory=list)

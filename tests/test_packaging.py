@@ -54,6 +54,9 @@ def test_wheel_contains_every_module(tmp_path: Path) -> None:
         "generic top-level packages must not land in site-packages"
     )
     assert not any(n == "salesplan/__init__.py" for n in names), "salesplan is a namespace"
+    for catalog in ("salesplan/core/locale/fr/LC_MESSAGES/salesplan.po",
+                    "salesplan/plugins/planner/locale/fr/LC_MESSAGES/planner.po"):
+        assert catalog in names, f"the French catalog {catalog} is not in the wheel"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     declared = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "salesplan = salesplan.core.cli.main:main" in declared

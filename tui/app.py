@@ -129,7 +129,7 @@ class SalesplanApp(App[None]):
     # -- context ----------------------------------------------------------------------------
 
     def _set_title(self) -> None:
-        self.title = f"salesplan · {self.ctx.config.team.name}"
+        self.title = _("salesplan · {name}").format(name=self.ctx.config.team.name)
         self.sub_title = display_path(self.ctx.config_path)
 
     def _add_plugin_modes(self) -> None:
@@ -160,10 +160,12 @@ class SalesplanApp(App[None]):
             except SalesplanError:
                 raise
             except Exception as exc:
-                raise SalesplanError(f"plugin screen {name!r} failed to open: {exc}") from exc
+                raise SalesplanError(_("plugin screen {name!r} failed to open: {exc}").format(
+                    name=name, exc=exc)) from exc
             if not isinstance(screen, Screen):
                 raise SalesplanError(
-                    f"plugin screen {name!r} returned {type(screen).__name__}, not a Screen"
+                    _("plugin screen {name!r} returned {name__}, not a Screen").format(
+                        name=name, name__=type(screen).__name__)
                 )
             return screen
 
@@ -215,7 +217,8 @@ class SalesplanApp(App[None]):
 
     def _switched(self, loaded: AppContext) -> None:
         self.set_context(loaded)
-        self.notify(f"Opened {display_path(loaded.config_path)}", title=loaded.config.team.name)
+        self.notify(_("Opened {config_path}").format(
+            config_path=display_path(loaded.config_path)), title=loaded.config.team.name)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -283,7 +286,7 @@ class SalesplanApp(App[None]):
     def action_show(self, name: str) -> None:
         """Switch to a main screen (or a plugin screen ``plugin:NAME``)."""
         if name not in self._modes:
-            self.show_error(f"no screen named {name!r}", "Unknown screen")
+            self.show_error(_("no screen named {name!r}").format(name=name), "Unknown screen")
             return
         # Pushed screens (a lead file) close when the user jumps to another module.
         while len(self.screen_stack) > 1 and not self.screen.is_modal:

@@ -8,6 +8,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from salesplan.core.i18n import _
 from salesplan.tui.shell import cockpit, main_screens, may_run, plugin_screens
 
 
@@ -44,13 +45,14 @@ class SalesplanCommands(Provider):
     def _reload(self) -> None:
         app = cockpit(self.app)
         if app.reload_or_report("Cannot reload config"):
-            app.notify("Config reloaded")
+            app.notify(_("Config reloaded"))
 
     def _screen_action(self, action: str) -> None:
         screen = self.app.screen
         method = getattr(screen, f"action_{action}", None)
         if method is None:
-            self.app.notify(f"Not available on this screen: {action.replace('_', ' ')}",
+            self.app.notify(_("Not available on this screen: {replace}").format(
+                replace=action.replace('_', ' ')),
                             severity="warning")
             return
         method()

@@ -24,6 +24,7 @@ from tomlkit.items import AoT, Table
 
 from salesplan.core.config.writer import edit_config, preview_edit
 from salesplan.core.errors import ConfigError
+from salesplan.core.i18n import _
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -39,7 +40,8 @@ def _entries(document: TOMLDocument, section: str) -> AoT:
         document.append(section, aot)
         return document[section]
     if not isinstance(existing, AoT):
-        raise ConfigError(f"{section}: expected [[{section}]] tables to edit")
+        raise ConfigError(_("{section}: expected [[{section}]] tables to edit").format(
+            section=section))
     return existing
 
 
@@ -103,8 +105,9 @@ def disable_action_type(type_id: str, from_plugin: bool) -> Edit:
                 del tables[index]
                 return
         raise ConfigError(
-            f"action type {type_id!r} is not defined in this file: edit the file that "
-            "defines it"
+            _("action type {type_id!r} is not defined in this file: "
+              "edit the file that defines it").format(
+                type_id=type_id)
         )
 
     return edit

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from salesplan.core.access import LOCAL_ADMIN, Actor
 from salesplan.core.calendar import check_kind, period_containing
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import _
 from salesplan.core.reporting import ReportResult
 from salesplan.core.reports.runner import run_report as kernel_run_report
 
@@ -42,7 +43,7 @@ def preset_range(preset: str, today: date, week_starts: str = "monday") -> tuple
     if preset in ("last_30", "last_90"):
         days = 30 if preset == "last_30" else 90
         return today - timedelta(days=days - 1), today
-    raise DataError(f"unknown range preset {preset!r}")
+    raise DataError(_("unknown range preset {preset!r}").format(preset=preset))
 
 
 def run_report(

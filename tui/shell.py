@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from salesplan.core.access import Permission, may
+from salesplan.core.i18n import N_
 
 if TYPE_CHECKING:
     from salesplan.core.access import Actor
@@ -23,12 +24,12 @@ if TYPE_CHECKING:
 
 # (mode name, title, key, module, class) of the built-in screens, in menu order.
 MAIN_SCREENS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("dashboard", "Dashboard", "d", "salesplan.tui.screens.dashboard", "DashboardScreen"),
-    ("pipeline", "Pipeline", "p", "salesplan.tui.screens.pipeline", "PipelineScreen"),
-    ("prospecting", "Prospecting", "l", "salesplan.tui.screens.prospecting",
+    ("dashboard", N_("Dashboard"), "d", "salesplan.tui.screens.dashboard", "DashboardScreen"),
+    ("pipeline", N_("Pipeline"), "p", "salesplan.tui.screens.pipeline", "PipelineScreen"),
+    ("prospecting", N_("Prospecting"), "l", "salesplan.tui.screens.prospecting",
      "ProspectingScreen"),
-    ("reports", "Reports", "r", "salesplan.tui.screens.reports", "ReportsScreen"),
-    ("settings", "Settings", "s", "salesplan.tui.screens.settings", "SettingsScreen"),
+    ("reports", N_("Reports"), "r", "salesplan.tui.screens.reports", "ReportsScreen"),
+    ("settings", N_("Settings"), "s", "salesplan.tui.screens.settings", "SettingsScreen"),
 )
 
 SCREEN_PERMISSIONS: dict[str, Permission] = {"settings": "settings"}

@@ -15,7 +15,7 @@ from salesplan.core import __version__
 from salesplan.core.cli.language import SalesplanContext, localize
 from salesplan.core.cli.run_language import choose_language
 from salesplan.core.errors import SalesplanError
-from salesplan.core.i18n import LANGUAGE_ENV, N_, _, translate_any
+from salesplan.core.i18n import LANGUAGE_ENV, N_, _, current_language, language, translate_any
 from salesplan.core.startup import exit_on_sigterm, pause_gc, skip_cyclic_teardown
 from salesplan.core.text import printable
 
@@ -98,9 +98,15 @@ class UserError(click.ClickException):
 
     exit_code = 2
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.language = current_language()
+        """The language of the run: click shows the error once the run's context is gone."""
+
     def show(self, file: Any = None) -> None:
-        click.echo(_("Error: {message}").format(message=self.format_message()),
-                   file=file, err=file is None)
+        with language(self.language):
+            click.echo(_("Error: {message}").format(message=self.format_message()),
+                       file=file, err=file is None)
 
 
 class SalesplanGroup(click.Group):

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from salesplan.core.calendar import local_midnight_utc, to_utc, utc_now
 from salesplan.core.errors import DataError, NotFoundError
 from salesplan.core.fields import MAX_AMOUNT
-from salesplan.core.i18n import _
+from salesplan.core.i18n import _, noun
 from salesplan.core.statuses import CLOSED_STATUSES, LEAD_STATUSES, OPEN_STATUSES
 
 __all__ = ["CLOSED_STATUSES", "LEAD_STATUSES", "OPEN_STATUSES"]
@@ -55,7 +55,7 @@ def check_member(app: AppContext, member_id: str, what: str = "member") -> Membe
     if member is None:
         members = known(m.id for m in app.config.members)
         raise NotFoundError(_("unknown {what} {member_id!r} (members: {members})").format(
-            what=what, member_id=member_id, members=members), field=what)
+            what=noun(what), member_id=member_id, members=members), field=what)
     return member
 
 

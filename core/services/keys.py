@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from salesplan.core.db.models import Action, Lead, Prospect
 from salesplan.core.errors import NotFoundError
-from salesplan.core.i18n import _
+from salesplan.core.i18n import _, noun
 
 Keyed = TypeVar("Keyed", Lead, Prospect, Action)
 
@@ -66,5 +66,5 @@ def get_by_key(session: Session, model: type[Keyed], ref: str | int, what: str) 
     if row is None and row_id is not None:
         row = session.get(model, row_id)
     if row is None:
-        raise NotFoundError(_("unknown {what} {text!r}").format(what=what, text=text))
+        raise NotFoundError(_("unknown {what} {text!r}").format(what=noun(what), text=text))
     return row

@@ -26,6 +26,7 @@ import inspect
 import re
 import sys
 import textwrap
+import typing
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from itertools import pairwise
@@ -167,6 +168,14 @@ def _type_name(value: Any) -> str:
     ``type[pydantic.main.BaseModel]``)."""
     if isinstance(value, type):
         return value.__qualname__
+    if typing.get_origin(value) is typing.Annotated:
+        from salesplan.core.i18n_types import Label
+
+        if value == Label:
+            return "Label"
+        base, *metadata = typing.get_args(value)
+        # The metadata's class names only: their reprs hold memory addresses.
+        return f"Annotated[{_type_name(base)}, {', '.join(type(m).__name__ for m in metadata)}]"
     return QUALIFIED.sub(r"\1", str(value))
 
 

@@ -6,14 +6,18 @@ runs, so loading the plugin (every CLI command does) stays cheap.
 
 from __future__ import annotations
 
+from salesplan.core.i18n import lazy_translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.reporting import ReportRequest, ReportResult, ReportSpec
 
+N_ = lazy_translator("activity_report")
+
 MANIFEST = PluginManifest(
     name="activity_report",
     version="0.1.0",
-    summary="Activity report: actions, outcomes and leads per member.",
+    summary=N_("Activity report: actions, outcomes and leads per member."),
+    locale="locale",
 )
 
 
@@ -27,9 +31,9 @@ def run(request: ReportRequest) -> ReportResult:
 
 ACTIVITY_REPORT = ReportSpec(
     name="activity",
-    title="Activity",
+    title=N_("Activity"),
     run=run,
-    summary="Per member: actions by type and outcome, leads created, managed and won.",
+    summary=N_("Per member: actions by type and outcome, leads created, managed and won."),
     rollups=("activity",),
 )
 

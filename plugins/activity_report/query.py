@@ -25,23 +25,27 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from salesplan.core.db.query_tables import leads
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.reporting import ChartSeries, Column, ReportResult
 from salesplan.core.reports.action_counts import action_counts, leads_touched
 from salesplan.core.reports.rollups import rollup_view
 from salesplan.core.reports.sql import add_count, in_range, int_map, member_ids, request_range_utc
+
+N_ = lazy_translator("activity_report")
+_ = translator("activity_report")
 
 if TYPE_CHECKING:
     from salesplan.core.registry import Registry
     from salesplan.core.reporting import ReportRequest
 
 COLUMNS: tuple[Column, ...] = (
-    Column(key="member", label="Member"),
-    Column(key="actions", label="Actions", kind="counts"),
-    Column(key="outcomes", label="Outcomes", kind="outcomes"),
-    Column(key="leads_created", label="Leads created", kind="int"),
-    Column(key="leads_managed", label="Leads managed", kind="int"),
-    Column(key="leads_won", label="Won", kind="int"),
-    Column(key="amount_won", label="Amount won", kind="money"),
+    Column(key="member", label=N_("Member")),
+    Column(key="actions", label=N_("Actions"), kind="counts"),
+    Column(key="outcomes", label=N_("Outcomes"), kind="outcomes"),
+    Column(key="leads_created", label=N_("Leads created"), kind="int"),
+    Column(key="leads_managed", label=N_("Leads managed"), kind="int"),
+    Column(key="leads_won", label=N_("Won"), kind="int"),
+    Column(key="amount_won", label=N_("Amount won"), kind="money"),
 )
 
 
@@ -151,7 +155,7 @@ def run_activity(request: ReportRequest) -> ReportResult:
     ]
     return ReportResult(
         report="activity",
-        title="Activity",
+        title=_("Activity"),
         start=request.start,
         end=request.end,
         columns=list(COLUMNS),

@@ -12,16 +12,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.reporting import ReportOption, ReportRequest, ReportResult, ReportSpec
 from salesplan.core.screens import ScreenSpec
 
+N_ = lazy_translator("coaching")
+_ = translator("coaching")
+
 MANIFEST = PluginManifest(
     name="coaching",
     version="0.1.0",
-    summary="Coaching report and screen: each rep's blocking step against the team and the "
-    "best performer.",
+    summary=N_("Coaching report and screen: each rep's blocking step against the team and the "
+    "best performer."),
+    locale="locale",
 )
 
 
@@ -33,15 +38,15 @@ def run(request: ReportRequest) -> ReportResult:
 
 COACHING_REPORT = ReportSpec(
     name="coaching",
-    title="Coaching",
+    title=N_("Coaching"),
     run=run,
-    summary="Per member and step of a pipeline: pass rates and days in step against the team, "
-    "and where each member loses deals.",
+    summary=N_("Per member and step of a pipeline: pass rates and days in step against the team, "
+    "and where each member loses deals."),
     options=(
         ReportOption(name="pipeline", kind="pipeline", required=True,
-                     help="Pipeline id of the cohort."),
+                     help=N_("Pipeline id of the cohort.")),
         ReportOption(name="min_cohort", kind="int", default=10,
-                     help="Leads a member must have created to be the best performer."),
+                     help=N_("Leads a member must have created to be the best performer.")),
     ),
 )
 
@@ -59,7 +64,7 @@ def _screen(app: Any) -> Any:
 
 @hookimpl
 def salesplan_tui_screens() -> list[ScreenSpec]:
-    return [ScreenSpec(name="coaching", title="Coaching", factory=_screen, key="c",
+    return [ScreenSpec(name="coaching", title=N_("Coaching"), factory=_screen, key="c",
                        description="Where each rep loses deals (c)", permission="coach")]
 
 

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 
 from salesplan.core.calendar import week_start_index
 from salesplan.core.formatting import number
+from salesplan.core.i18n import translator
 from salesplan.core.reports.runner import run_report
 from salesplan.plugins.email_digest.sections import DigestSection
+
+_ = translator("coaching")
 
 if TYPE_CHECKING:
     from salesplan.core.app import AppContext
@@ -50,5 +53,6 @@ def where_we_lose(app: AppContext, day: date) -> list[DigestSection]:
                 "pass rate)")
     if not lines:
         lines = ["Nobody loses deals against the team's pass rates."]
-    title = f"Where we lose (the {WINDOW_DAYS} days to {day.isoformat()})"
+    title = _("Where we lose (the {WINDOW_DAYS} days to {isoformat})").format(
+        WINDOW_DAYS=WINDOW_DAYS, isoformat=day.isoformat())
     return [DigestSection(title=title, lines=lines, members=members)]

@@ -33,10 +33,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Float, Integer, and_, case, cast, func, literal, null, or_, select, union_all
 
 from salesplan.core.db.query_tables import leads, step_changes
+from salesplan.core.i18n import translator
 from salesplan.core.reporting import ChartSeries, Column, ReportResult
 from salesplan.core.reports.cohort import count_if, created_in, find_pipeline, range_utc, rate
 from salesplan.core.reports.sql import dialect_name
 from salesplan.core.statuses import CLOSED_STATUSES
+
+_ = translator("coaching")
 
 if TYPE_CHECKING:
     from sqlalchemy import Select, Subquery
@@ -289,14 +292,15 @@ def run_coaching(request: ReportRequest) -> ReportResult:
     rows = [_row(f, steps, blocking(f, team, steps)) for f in members]
     rows.append(_row(team, steps, (None, None)))
     columns = [
-        Column(key="member", label="Member"),
-        Column(key="created", label="Created", kind="int"),
-        Column(key="won", label="Won", kind="int"),
-        Column(key="win_rate", label="Win %", kind="percent"),
-        *(Column(key=f"{step}.pass_rate", label=f"{step} pass %", kind="percent")
+        Column(key="member", label=_("Member")),
+        Column(key="created", label=_("Created"), kind="int"),
+        Column(key="won", label=_("Won"), kind="int"),
+        Column(key="win_rate", label=_("Win %"), kind="percent"),
+        *(Column(key=f"{step}.pass_rate", label=_("{step} pass %").format(
+            step=step), kind="percent")
           for step in steps),
-        Column(key="blocking_step", label="Blocking step"),
-        Column(key="blocking_gap", label="Deals lost there", kind="number"),
+        Column(key="blocking_step", label=_("Blocking step")),
+        Column(key="blocking_gap", label=_("Deals lost there"), kind="number"),
     ]
     series = [
         ChartSeries(name=row["member"], x=steps,
@@ -305,7 +309,7 @@ def run_coaching(request: ReportRequest) -> ReportResult:
     ]
     return ReportResult(
         report="coaching",
-        title=f"Coaching · {pipeline.label or pipeline.id}",
+        title=_("Coaching · {value}").format(value=pipeline.label or pipeline.id),
         start=request.start,
         end=request.end,
         columns=columns,

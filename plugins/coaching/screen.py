@@ -17,12 +17,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Select
 
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.reporting import ChartSeries, ReportResult
 from salesplan.core.reports.runner import run_report
 from salesplan.tui.reports import RANGE_PRESETS, preset_range
 from salesplan.tui.screens.base import SalesplanScreen
 from salesplan.tui.widgets.chart import ReportChart
 from salesplan.tui.widgets.navbar import NavBar
+
+N_ = lazy_translator("coaching")
+_ = translator("coaching")
 
 MODE = "plugin:coaching"
 TEAM = "team"
@@ -47,9 +51,9 @@ class CoachingScreen(SalesplanScreen):
     """Where each rep loses deals."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "shift_range(-1)", "◀ Range"),
-        Binding("right_square_bracket", "shift_range(1)", "Range ▶"),
-        Binding("v", "next_pipeline", "Pipeline"),
+        Binding("left_square_bracket", "shift_range(-1)", N_("◀ Range")),
+        Binding("right_square_bracket", "shift_range(1)", N_("Range ▶")),
+        Binding("v", "next_pipeline", N_("Pipeline")),
     ]
 
     def __init__(self) -> None:
@@ -79,7 +83,7 @@ class CoachingScreen(SalesplanScreen):
             yield Label("", id="coaching-range", classes="hint")
         with Vertical(id="coaching-main"):
             with Vertical(id="coaching-grid-box", classes="box") as box:
-                box.border_title = "Pass rate per step (against the team)"
+                box.border_title = _("Pass rate per step (against the team)")
                 yield DataTable(id="coaching-grid", cursor_type="row", zebra_stripes=True)
             yield Label("", id="coaching-best")
             yield ReportChart(id="coaching-chart")
@@ -97,7 +101,7 @@ class CoachingScreen(SalesplanScreen):
         self.in_thread(
             lambda: run_report(ctx, "coaching", start, end, {"pipeline": pipeline},
                                actor=actor),
-            self.show_result, error_title="Cannot load the coaching report",
+            self.show_result, error_title=_("Cannot load the coaching report"),
         )
 
     def show_result(self, result: ReportResult) -> None:
@@ -149,7 +153,7 @@ class CoachingScreen(SalesplanScreen):
                 name=names.get(who, who) + (" (best)" if who == best else ""),
                 x=[s["step"] for s in steps],
                 y=[float(s["pass_rate"] or 0.0) * 100 for s in steps]))
-        title = "Pass rate per step, %"
+        title = _("Pass rate per step, %")
         if self.selected:
             title += f" · {names.get(self.selected, self.selected)}"
         self.query_one("#coaching-chart", ReportChart).draw(title, series)

@@ -7,16 +7,20 @@ objectives plugin's ``[[objectives]]``.
 
 from __future__ import annotations
 
+from salesplan.core.i18n import lazy_translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.reporting import ReportOption, ReportRequest, ReportResult, ReportSpec
 from salesplan.plugins.company_report.periods import GROUPINGS
 
+N_ = lazy_translator("company_report")
+
 MANIFEST = PluginManifest(
     name="company_report",
     version="0.1.0",
-    summary="Company report: leads created and won per period.",
+    summary=N_("Company report: leads created and won per period."),
     depends=("objectives",),
+    locale="locale",
 )
 
 
@@ -29,19 +33,19 @@ def run_company(request: ReportRequest) -> ReportResult:
 
 COMPANY_REPORT = ReportSpec(
     name="company",
-    title="Company",
+    title=N_("Company"),
     run=run_company,
-    summary="Leads created, won and amount won per week, month or quarter, with the team "
-    "revenue target.",
+    summary=N_("Leads created, won and amount won per week, month or quarter, with the team "
+    "revenue target."),
     options=(
         ReportOption(
             name="by",
             kind="choice",
             choices=GROUPINGS,
             default="month",
-            help="Period of each row: week, month or quarter.",
+            help=N_("Period of each row: week, month or quarter."),
         ),
-        ReportOption(name="pipeline", kind="pipeline", help="Only leads of this pipeline."),
+        ReportOption(name="pipeline", kind="pipeline", help=N_("Only leads of this pipeline.")),
     ),
 )
 

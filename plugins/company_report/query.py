@@ -43,10 +43,13 @@ from salesplan.core.calendar import (
 )
 from salesplan.core.db.query_tables import leads
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import translator
 from salesplan.core.reporting import ChartSeries, Column, ReportRequest, ReportResult
 from salesplan.core.reports.cohort import find_pipeline, range_utc
 from salesplan.plugins.company_report.periods import GROUPINGS
 from salesplan.plugins.objectives.config import Objective, configured_objectives
+
+_ = translator("company_report")
 
 
 def report_periods(request: ReportRequest, by: PeriodKind) -> list[Period]:
@@ -136,12 +139,14 @@ def run_company(request: ReportRequest) -> ReportResult:
     """Build the company result: one row per clipped period."""
     by = str(request.options.get("by") or "month")
     if by not in GROUPINGS:
-        raise DataError(f"unknown --by {by!r} (use one of: {', '.join(GROUPINGS)})")
+        raise DataError(_("unknown --by {by!r} (use one of: {join})").format(
+            by=by, join=', '.join(GROUPINGS)))
     pipeline = find_pipeline(request, required=False)
     pipeline_id = pipeline.id if pipeline else None
     periods = report_periods(request, by)
     if not periods:
-        raise DataError(f"empty range: {request.start} is after {request.end}")
+        raise DataError(_("empty range: {start} is after {end}").format(
+            start=request.start, end=request.end))
     created = _grouped(request, periods, leads.c.created_at, leads.c.id.is_not(None), pipeline_id,
                        with_amount=False)
     won = _grouped(request, periods, leads.c.closed_at, leads.c.status == "won", pipeline_id,
@@ -174,15 +179,15 @@ def run_company(request: ReportRequest) -> ReportResult:
     labels = [r["period"] for r in rows]
     return ReportResult(
         report="company",
-        title="Company" + (f" · {pipeline.label or pipeline.id}" if pipeline else ""),
+        title=_("Company") + (f" · {pipeline.label or pipeline.id}" if pipeline else ""),
         start=request.start,
         end=request.end,
         columns=[
-            Column(key="period", label="Period"),
-            Column(key="created", label="Created", kind="int"),
-            Column(key="won", label="Won", kind="int"),
-            Column(key="amount_won", label="Amount won", kind="money"),
-            Column(key="target", label="Target", kind="money"),
+            Column(key="period", label=_("Period")),
+            Column(key="created", label=_("Created"), kind="int"),
+            Column(key="won", label=_("Won"), kind="int"),
+            Column(key="amount_won", label=_("Amount won"), kind="money"),
+            Column(key="target", label=_("Target"), kind="money"),
         ],
         rows=rows,
         totals=totals,

@@ -12,10 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from salesplan.core.i18n import lazy_translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.reporting import ReportOption, ReportRequest, ReportResult, ReportSpec
 from salesplan.core.schema import PluginSchema
+
+N_ = lazy_translator("conversion_report")
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -27,7 +30,8 @@ if TYPE_CHECKING:
 MANIFEST = PluginManifest(
     name="conversion_report",
     version="0.1.0",
-    summary="Conversion report: pipeline step cohorts.",
+    summary=N_("Conversion report: pipeline step cohorts."),
+    locale="locale",
 )
 
 
@@ -47,13 +51,13 @@ def prepare(app: AppContext, start: date, end: date, progress: ProgressCallback)
 
 CONVERSION_REPORT = ReportSpec(
     name="conversion",
-    title="Conversion",
+    title=N_("Conversion"),
     run=run_conversion,
-    summary="Leads of a pipeline created in the range: per step, how many entered and how "
-    "their last stay there ended.",
+    summary=N_("Leads of a pipeline created in the range: per step, how many entered and how "
+    "their last stay there ended."),
     options=(
         ReportOption(
-            name="pipeline", kind="pipeline", required=True, help="Pipeline id of the cohort."
+            name="pipeline", kind="pipeline", required=True, help=N_("Pipeline id of the cohort.")
         ),
     ),
     prepare=prepare,

@@ -38,10 +38,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 
 from salesplan.core.db.query_tables import leads
+from salesplan.core.i18n import translator
 from salesplan.core.reporting import ChartSeries, Column, ReportRequest, ReportResult
 from salesplan.core.reports.cohort import created_in, find_pipeline, range_utc, rate
 from salesplan.plugins.conversion_report.rollup import read_counts, usable
 from salesplan.plugins.conversion_report.stays import OUTCOMES, stay_counts
+
+_ = translator("conversion_report")
 
 
 def _cohort(request: ReportRequest) -> ColumnElement[bool]:
@@ -84,11 +87,11 @@ def run_conversion(request: ReportRequest) -> ReportResult:
             row[f"{outcome}_rate"] = rate(numbers[outcome], numbers["entered"])
         rows.append(row)
     columns = [
-        Column(key="step", label="Step"),
-        Column(key="entered", label="Entered", kind="int"),
+        Column(key="step", label=_("Step")),
+        Column(key="entered", label=_("Entered"), kind="int"),
         *(Column(key=o, label=o.capitalize(), kind="int") for o in OUTCOMES),
-        Column(key="advanced_rate", label="Advanced %", kind="percent"),
-        Column(key="won_rate", label="Won %", kind="percent"),
+        Column(key="advanced_rate", label=_("Advanced %"), kind="percent"),
+        Column(key="won_rate", label=_("Won %"), kind="percent"),
     ]
     series = [
         ChartSeries(name="entered", x=steps, y=[float(r["entered"]) for r in rows]),
@@ -96,7 +99,7 @@ def run_conversion(request: ReportRequest) -> ReportResult:
     ]
     return ReportResult(
         report="conversion",
-        title=f"Conversion · {pipeline.label or pipeline.id}",
+        title=_("Conversion · {value}").format(value=pipeline.label or pipeline.id),
         start=request.start,
         end=request.end,
         columns=columns,

@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from salesplan.core.i18n import lazy_translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.notify import NotifierSpec
 from salesplan.plugins.email_digest import hookspecs
+
+N_ = lazy_translator("email_digest")
 
 HOOKSPECS = hookspecs
 """``salesplan_digest_sections``: other plugins add lines to the digest."""
@@ -29,8 +32,9 @@ if TYPE_CHECKING:
 MANIFEST = PluginManifest(
     name="email_digest",
     version="0.1.0",
-    summary="Morning digest e-mail over SMTP.",
+    summary=N_("Morning digest e-mail over SMTP."),
     depends=("activity_report", "objectives"),
+    locale="locale",
 )
 
 

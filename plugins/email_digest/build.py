@@ -15,7 +15,11 @@ from pydantic import BaseModel, Field
 
 from salesplan.core.calendar import is_working_day, to_local
 from salesplan.core.errors import PluginError, SalesplanError
+from salesplan.core.i18n import translator
+from salesplan.core.i18n_types import Label
 from salesplan.plugins.email_digest.sections import DigestSection
+
+_ = translator("email_digest")
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -32,7 +36,7 @@ class OutcomeCount(BaseModel):
     """How many actions of a type ended with one outcome."""
 
     outcome: str
-    label: str
+    label: Label
     color: str = "default"
     count: int
 
@@ -41,7 +45,7 @@ class TypeActivity(BaseModel):
     """Actions of one type, with their outcome breakdown (actions with an outcome only)."""
 
     action_type: str
-    label: str
+    label: Label
     color: str = "default"
     icon: str = ""
     count: int
@@ -54,7 +58,7 @@ class ObjectiveLine(BaseModel):
     who: str
     name: str
     metric: str
-    label: str
+    label: Label
     per: str
     period: str
     target: float
@@ -112,7 +116,7 @@ class ReminderLine(BaseModel):
     member: str
     name: str
     action_type: str
-    label: str
+    label: Label
     color: str = "default"
     due: datetime
     overdue: bool
@@ -250,7 +254,8 @@ def build_digest(session: Session, app: AppContext, day: date) -> Digest:
 
     report = app.registry.reports.get("activity")
     if report is None:
-        raise PluginError("the digest needs the 'activity' report: enable plugin activity_report")
+        raise PluginError(
+            _("the digest needs the 'activity' report: enable plugin activity_report"))
     result = execute_report(session.connection(), app, report, day, day, {})
     types = app.registry.action_types
     progress = compute_objectives(session, app, day=day)

@@ -9,6 +9,10 @@ import click
 
 from salesplan.core.calendar import parse_day, today
 from salesplan.core.cli.context import parse_option, pass_app
+from salesplan.core.i18n import lazy_translator, translator
+
+_ = translator("email_digest")
+N_ = lazy_translator("email_digest")
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -21,13 +25,14 @@ def _day(app: AppContext, value: str | None) -> date:
 
 
 @click.command("digest")
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="Day to report on (default: yesterday).")
+@click.option("--date", "day", metavar="YYYY-MM-DD",
+              help=N_("Day to report on (default: yesterday)."))
 @click.option(
     "--send/--dry-run",
     default=False,
-    help="Deliver it, or (default) only print the text part and write nothing.",
+    help=N_("Deliver it, or (default) only print the text part and write nothing."),
 )
-@click.option("--force", is_flag=True, help="Send again to recipients who already had it.")
+@click.option("--force", is_flag=True, help=N_("Send again to recipients who already had it."))
 @pass_app
 def digest_command(app: AppContext, day: str | None, send: bool, force: bool) -> None:
     """The morning digest of a day: what each member did, objectives, pace and reminders.
@@ -47,7 +52,7 @@ def digest_command(app: AppContext, day: str | None, send: bool, force: bool) ->
         settings = digest_settings(app)
         digest = build(app, when)
         for problem in digest.problems:
-            click.echo(f"warning: {problem}", err=True)
+            click.echo(_("warning: {problem}").format(problem=problem), err=True)
         messages = plan_messages(app, digest, settings)
         for index, message in enumerate(messages):
             if index:
@@ -55,8 +60,8 @@ def digest_command(app: AppContext, day: str | None, send: bool, force: bool) ->
             click.echo(message.text, nl=False)
             to = ", ".join(message.recipients) or "nobody (no `to` and no manager with an email)"
             click.echo(
-                f"(dry run: would send {message.subject!r} to {to} via {settings.via}; "
-                "nothing written)",
+                _("(dry run: would send {subject!r} to {to} via {via}; nothing written)").format(
+                    subject=message.subject, to=to, via=settings.via),
                 err=True,
             )
         return

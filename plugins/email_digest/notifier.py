@@ -9,8 +9,11 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel
 
+from salesplan.core.i18n import lazy_translator
 from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage
 from salesplan.plugins.email_digest.settings import SMTP, SmtpSettings
+
+N_ = lazy_translator("email_digest")
 
 
 def smtp_deliver(
@@ -27,5 +30,5 @@ def smtp_deliver(
 
 
 SMTP_NOTIFIER = NotifierSpec(
-    name=SMTP, title="E-mail over SMTP", settings_model=SmtpSettings, deliver=smtp_deliver
+    name=SMTP, title=N_("E-mail over SMTP"), settings_model=SmtpSettings, deliver=smtp_deliver
 )

@@ -12,6 +12,7 @@ from datetime import date
 from html import escape
 
 from salesplan.core.formatting import money, number
+from salesplan.core.i18n import current_language, translator
 from salesplan.plugins.email_digest.build import (
     Digest,
     MemberDay,
@@ -20,6 +21,8 @@ from salesplan.plugins.email_digest.build import (
     TeamTotals,
     TypeActivity,
 )
+
+_ = translator("email_digest")
 
 _NAMED = {
     "default": "#7f8c8d",
@@ -57,16 +60,19 @@ def css_color(color: str) -> str:
 
 
 def long_day(day: date) -> str:
-    """``Wednesday 11 March 2026`` (English names: the digest's language)."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    """``Wednesday 11 March 2026`` / ``mercredi 11 mars 2026`` (the digest's language)."""
+    from babel.dates import format_date
+
+    return format_date(day, format="EEEE d MMMM y", locale=current_language())
 
 
 def subject(digest: Digest, member_name: str | None = None) -> str:
     """The e-mail subject; a personal digest names its member."""
     when = long_day(digest.day)
     if member_name:
-        return f"{digest.team} — your day, {when} ({member_name})"
-    return f"{digest.team} — daily digest for {when}"
+        return _("{team} — your day, {when} ({member})").format(
+            team=digest.team, when=when, member=member_name)
+    return _("{team} — daily digest for {when}").format(team=digest.team, when=when)
 
 
 def _objective_value(line: ObjectiveLine, value: float, currency: str) -> str:
@@ -93,21 +99,21 @@ def _activity_lines(activities: list[TypeActivity], indent: str) -> list[str]:
 def _summary_text(day: MemberDay | TeamTotals, currency: str) -> str:
     """One line of a member's (or the team's) day; the team has no leads-managed figure."""
     managed = day.leads_managed
-    managed_part = "" if managed is None else f"Leads managed {managed} · "
-    return (
-        f"Actions {day.total_actions} · Leads created {day.leads_created} · {managed_part}"
-        f"Leads won {day.leads_won} ({money(day.amount_won, currency)})"
-    )
+    managed_part = "" if managed is None else _("Leads managed {managed} · ").format(
+        managed=managed)
+    return _("Actions {actions} · Leads created {created} · {managed_part}"
+             "Leads won {won} ({amount})").format(
+        actions=day.total_actions, created=day.leads_created, managed_part=managed_part,
+        won=day.leads_won, amount=money(day.amount_won, currency))
 
 
 def _day_objectives_text(lines: list[ObjectiveLine], currency: str, indent: str) -> list[str]:
     out = []
     for line in lines:
-        verdict = "met" if line.met else "missed"
-        out.append(
-            f"{indent}{line.label}: {_objective_value(line, line.actual, currency)} of "
-            f"{_objective_value(line, line.target, currency)} — {verdict}"
-        )
+        verdict = _("met") if line.met else _("missed")
+        out.append(indent + _("{label}: {actual} of {target} — {verdict}").format(
+            label=line.label, actual=_objective_value(line, line.actual, currency),
+            target=_objective_value(line, line.target, currency), verdict=verdict))
     return out
 
 
@@ -127,19 +133,18 @@ def _behind_values(line: ObjectiveLine, currency: str) -> dict[str, str]:
 
 def _behind_text(line: ObjectiveLine, currency: str) -> str:
     v = _behind_values(line, currency)
-    text = (
-        f"  {line.name} — {line.label}: {v['actual']} done, {v['expected']} expected by now "
-        f"(target {v['target']}): behind by {v['behind_by']}"
-    )
+    text = "  " + _("{name} — {label}: {actual} done, {expected} expected by now "
+                    "(target {target}): behind by {behind_by}").format(
+        name=line.name, label=line.label, actual=v["actual"], expected=v["expected"],
+        target=v["target"], behind_by=v["behind_by"])
     if line.needed_per_day is not None:
-        text += f", {v['needed']} a day needed"
+        text += _(", {needed} a day needed").format(needed=v["needed"])
     return text
 
 
 def _reminder_text(reminder: ReminderLine) -> str:
-    when = f"overdue since {reminder.due:%d/%m %H:%M}" if reminder.overdue else (
-        f"due {reminder.due:%H:%M}"
-    )
+    when = _("overdue since {due}").format(due=f"{reminder.due:%d/%m %H:%M}") if (
+        reminder.overdue) else _("due {time}").format(time=f"{reminder.due:%H:%M}")
     note = f" — {reminder.note}" if reminder.note else ""
     return f"  {reminder.name} — {reminder.label} — {reminder.target} — {when}{note}"
 
@@ -149,7 +154,7 @@ def _member_text(member: MemberDay, currency: str) -> list[str]:
     lines.append("  " + _summary_text(member, currency))
     lines += _activity_lines(member.actions, "    ")
     if member.day_objectives:
-        lines.append("  Day objectives:")
+        lines.append("  " + _("Day objectives:"))
         lines += _day_objectives_text(member.day_objectives, currency, "    ")
     return lines
 
@@ -160,29 +165,31 @@ def render_text(digest: Digest, member_name: str | None = None) -> str:
     title = subject(digest, member_name)
     lines = [title, "=" * len(title), ""]
     totals = digest.totals
-    lines.append("Your totals" if digest.personal_for else "Team totals")
+    lines.append(_("Your totals") if digest.personal_for else _("Team totals"))
     lines.append("  " + _summary_text(totals, currency))
     lines += _activity_lines(totals.actions, "    ")
     if totals.day_objectives:
-        lines.append("  Team day objectives:")
+        lines.append("  " + _("Team day objectives:"))
         lines += _day_objectives_text(totals.day_objectives, currency, "    ")
     if not digest.working_day:
-        lines.append(f"  ({long_day(digest.day)} is not a working day: no day objectives.)")
+        lines.append("  " + _("({day} is not a working day: no day objectives.)").format(
+            day=long_day(digest.day)))
     lines.append("")
     for member in digest.members:
         lines += _member_text(member, currency)
         lines.append("")
-    lines.append(f"Behind pace this week ({digest.week_period or 'no week objectives'})")
+    lines.append(_("Behind pace this week ({period})").format(
+        period=digest.week_period or _("no week objectives")))
     if digest.behind:
         lines += [_behind_text(line, currency) for line in digest.behind]
     else:
-        lines.append("  Nobody is behind pace.")
+        lines.append("  " + _("Nobody is behind pace."))
     lines.append("")
-    lines.append(f"Due today, {long_day(digest.today)}")
+    lines.append(_("Due today, {day}").format(day=long_day(digest.today)))
     if digest.reminders:
         lines += [_reminder_text(r) for r in digest.reminders]
     else:
-        lines.append("  Nothing due.")
+        lines.append("  " + _("Nothing due."))
     for section in digest.sections:
         lines += ["", section.title, *(f"  {line}" for line in section.lines)]
     return "\n".join(lines) + "\n"
@@ -214,21 +221,22 @@ def _bar(count: int, scale: int, color: str) -> str:
 
 def _outcomes_html(activity: TypeActivity) -> str:
     return " · ".join(
-        f'<span style="color:{css_color(o.color)};">{escape(o.label)}&nbsp;{o.count}</span>'
+        f'<span style="color:{css_color(o.color)};">{escape(str(o.label))}&nbsp;{o.count}</span>'
         for o in activity.outcomes
     )
 
 
 def _activity_table(activities: list[TypeActivity], scale: int) -> str:
     if not activities:
-        return f'<p style="{_FONT}font-size:14px;color:#7f8c8d;margin:4px 0;">No actions.</p>'
+        return (f'<p style="{_FONT}font-size:14px;color:#7f8c8d;margin:4px 0;">'
+                f'{escape(_("No actions."))}</p>')
     rows = []
     for activity in activities:
         color = css_color(activity.color)
         rows.append(
             "<tr>"
             f'<td style="{_TD}"><span style="color:{color};font-weight:bold;">'
-            f"{escape(activity.icon)} {escape(activity.label)}</span></td>"
+            f"{escape(activity.icon)} {escape(str(activity.label))}</span></td>"
             f'<td style="{_TD}{_NUM}">{activity.count}</td>'
             f'<td style="{_TD}width:{_BAR_WIDTH}px;">{_bar(activity.count, scale, color)}</td>'
             f'<td style="{_TD}">{_outcomes_html(activity)}</td>'
@@ -237,8 +245,9 @@ def _activity_table(activities: list[TypeActivity], scale: int) -> str:
     return (
         '<table role="presentation" cellpadding="0" cellspacing="0" border="0" '
         'style="border-collapse:collapse;width:100%;">'
-        f'<tr><th style="{_TH}">Action</th><th style="{_TH}{_NUM}">Count</th>'
-        f'<th style="{_TH}">&nbsp;</th><th style="{_TH}">Outcomes</th></tr>'
+        f'<tr><th style="{_TH}">{escape(_("Action"))}</th>'
+        f'<th style="{_TH}{_NUM}">{escape(_("Count"))}</th>'
+        f'<th style="{_TH}">&nbsp;</th><th style="{_TH}">{escape(_("Outcomes"))}</th></tr>'
         + "".join(rows)
         + "</table>"
     )
@@ -246,11 +255,12 @@ def _activity_table(activities: list[TypeActivity], scale: int) -> str:
 
 def _summary_html(day: MemberDay | TeamTotals, currency: str) -> str:
     """The figures of ``_summary_text`` as a row of labelled cells."""
-    cells = [("Actions", str(day.total_actions)), ("Leads created", str(day.leads_created))]
+    cells = [(_("Actions"), str(day.total_actions)),
+             (_("Leads created"), str(day.leads_created))]
     if day.leads_managed is not None:
-        cells.append(("Leads managed", str(day.leads_managed)))
+        cells.append((_("Leads managed"), str(day.leads_managed)))
     cells.append(
-        ("Leads won", f"{day.leads_won} ({escape(money(day.amount_won, currency))})")
+        (_("Leads won"), f"{day.leads_won} ({escape(money(day.amount_won, currency))})")
     )
     inner = "".join(
         f'<td style="{_FONT}font-size:13px;color:#7f8c8d;padding:2px 16px 2px 0;">{label} '
@@ -271,12 +281,14 @@ def _objectives_html(lines: list[ObjectiveLine], currency: str, title: str) -> s
         color = _MET if line.met else _MISSED
         rows.append(
             "<tr>"
-            f'<td style="{_TD}">{escape(line.label)}</td>'
+            f'<td style="{_TD}">{escape(str(line.label))}</td>'
             f'<td style="{_TD}{_NUM}">'
-            f"{escape(_objective_value(line, line.actual, currency))} of "
-            f"{escape(_objective_value(line, line.target, currency))}</td>"
+            + escape(_("{actual} of {target}").format(
+                actual=_objective_value(line, line.actual, currency),
+                target=_objective_value(line, line.target, currency))) + "</td>"
             f'<td style="{_TD}"><span style="color:#ffffff;background:{color};'
-            f'padding:1px 6px;border-radius:3px;">{"met" if line.met else "missed"}</span></td>'
+            f'padding:1px 6px;border-radius:3px;">'
+            f'{_("met") if line.met else _("missed")}</span></td>'
             "</tr>"
         )
     return (
@@ -294,20 +306,21 @@ def _member_html(member: MemberDay, scale: int, currency: str) -> str:
         f"{escape(member.segment)}</span></h3>"
         + _summary_html(member, currency)
         + _activity_table(member.actions, scale)
-        + _objectives_html(member.day_objectives, currency, "Day objectives")
+        + _objectives_html(member.day_objectives, currency, _("Day objectives"))
     )
 
 
 def _behind_html(digest: Digest) -> str:
     if not digest.behind:
-        return f'<p style="{_FONT}font-size:14px;color:{_MET};">Nobody is behind pace.</p>'
+        return (f'<p style="{_FONT}font-size:14px;color:{_MET};">'
+                f'{escape(_("Nobody is behind pace."))}</p>')
     rows = []
     for line in digest.behind:
         v = {k: escape(text) for k, text in _behind_values(line, digest.currency).items()}
         rows.append(
             "<tr>"
             f'<td style="{_TD}">{escape(line.name)}</td>'
-            f'<td style="{_TD}">{escape(line.label)}</td>'
+            f'<td style="{_TD}">{escape(str(line.label))}</td>'
             f'<td style="{_TD}{_NUM}">{v["actual"]}</td>'
             f'<td style="{_TD}{_NUM}">{v["expected"]}</td>'
             f'<td style="{_TD}{_NUM}">{v["target"]}</td>'
@@ -316,9 +329,10 @@ def _behind_html(digest: Digest) -> str:
             "</tr>"
         )
     head = "".join(
-        f'<th style="{_TH}{_NUM if i > 1 else ""}">{h}</th>'
+        f'<th style="{_TH}{_NUM if i > 1 else ""}">{escape(h)}</th>'
         for i, h in enumerate(
-            ("Who", "Objective", "Done", "Expected", "Target", "Behind by", "Per day needed")
+            (_("Who"), _("Objective"), _("Done"), _("Expected"), _("Target"), _("Behind by"),
+             _("Per day needed"))
         )
     )
     return (
@@ -331,11 +345,13 @@ def _behind_html(digest: Digest) -> str:
 
 def _reminders_html(digest: Digest) -> str:
     if not digest.reminders:
-        return f'<p style="{_FONT}font-size:14px;color:#7f8c8d;">Nothing due.</p>'
+        return f'<p style="{_FONT}font-size:14px;color:#7f8c8d;">{escape(_("Nothing due."))}</p>'
     rows = []
     for reminder in digest.reminders:
         when = (
-            f'<span style="color:{_MISSED};">overdue since {reminder.due:%d/%m %H:%M}</span>'
+            f'<span style="color:{_MISSED};">'
+            + escape(_("overdue since {due}").format(due=f"{reminder.due:%d/%m %H:%M}"))
+            + "</span>"
             if reminder.overdue
             else f"{reminder.due:%H:%M}"
         )
@@ -344,7 +360,7 @@ def _reminders_html(digest: Digest) -> str:
             f'<td style="{_TD}">{when}</td>'
             f'<td style="{_TD}">{escape(reminder.name)}</td>'
             f'<td style="{_TD}"><span style="color:{css_color(reminder.color)};'
-            f'font-weight:bold;">{escape(reminder.label)}</span></td>'
+            f'font-weight:bold;">{escape(str(reminder.label))}</span></td>'
             f'<td style="{_TD}">{escape(reminder.target)}</td>'
             f'<td style="{_TD}">{escape(reminder.note)}</td>'
             "</tr>"
@@ -366,23 +382,26 @@ def render_html(digest: Digest, member_name: str | None = None) -> str:
     totals = digest.totals
     body = [
         f'<h1 style="{_FONT}font-size:22px;color:#2c3e50;margin:0 0 8px 0;">{title}</h1>',
-        f'<h2 style="{_H2}">{"Your totals" if digest.personal_for else "Team totals"}</h2>',
+        f'<h2 style="{_H2}">{_("Your totals") if digest.personal_for else _("Team totals")}</h2>',
         _summary_html(totals, currency),
         _activity_table(totals.actions, scale),
-        _objectives_html(totals.day_objectives, currency, "Team day objectives"),
+        _objectives_html(totals.day_objectives, currency, _("Team day objectives")),
     ]
     if not digest.working_day:
         body.append(
-            f'<p style="{_FONT}font-size:13px;color:#7f8c8d;">{escape(long_day(digest.day))} '
-            "is not a working day: no day objectives.</p>"
+            f'<p style="{_FONT}font-size:13px;color:#7f8c8d;">'
+            + escape(_("{day} is not a working day: no day objectives.").format(
+                day=long_day(digest.day))) + "</p>"
         )
     if not digest.personal_for:
-        body.append(f'<h2 style="{_H2}">Members</h2>')
+        body.append(f'<h2 style="{_H2}">{escape(_("Members"))}</h2>')
     body += [_member_html(m, scale, currency) for m in digest.members]
-    period = escape(digest.week_period or "no week objectives")
-    body.append(f'<h2 style="{_H2}">Behind pace this week ({period})</h2>')
+    period = digest.week_period or _("no week objectives")
+    body.append(f'<h2 style="{_H2}">'
+                f'{escape(_("Behind pace this week ({period})").format(period=period))}</h2>')
     body.append(_behind_html(digest))
-    body.append(f'<h2 style="{_H2}">Due today, {escape(long_day(digest.today))}</h2>')
+    body.append(f'<h2 style="{_H2}">'
+                f'{escape(_("Due today, {day}").format(day=long_day(digest.today)))}</h2>')
     body.append(_reminders_html(digest))
     for section in digest.sections:
         body.append(f'<h2 style="{_H2}">{escape(section.title)}</h2>')

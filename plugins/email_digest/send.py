@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from salesplan.core.delivery import claim, confirm, release
 from salesplan.core.errors import ConfigError, DeliveryError
+from salesplan.core.i18n import language, translator
 from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage, call_deliver
 from salesplan.plugins.email_digest.build import Digest, build_digest, personal_digest
 from salesplan.plugins.email_digest.render import render_html, render_text, subject
@@ -37,6 +38,8 @@ from salesplan.plugins.email_digest.settings import (
     SMTP,
     EmailDigestSettings,
 )
+
+_ = translator("email_digest")
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -69,8 +72,9 @@ def digest_settings(app: AppContext) -> EmailDigestSettings:
     settings = app.section(SECTION)
     if settings is None:
         raise ConfigError(
-            f"{app.config_path}: [{SECTION}] is missing: add it with at least `sender` and "
-            "`to` (see docs/digest.md)"
+            _("{config_path}: [{SECTION}] is missing: add it with at least `sender` and `to` (see "
+              "docs/digest.md)").format(
+                config_path=app.config_path, SECTION=SECTION)
         )
     assert isinstance(settings, EmailDigestSettings)
     return settings.with_base_dir(app.config_path.parent)
@@ -99,7 +103,7 @@ def plan_messages(
     (``per_member``) one personal digest per rep with an e-mail."""
     channel = settings.via
     recipients = team_recipients(app, settings)
-    planned = [
+    planned = [  # in the language of the run (--lang, else [team] language)
         PlannedMessage(
             channel, recipients, subject(digest), render_text(digest), render_html(digest)
         )
@@ -109,15 +113,16 @@ def plan_messages(
             if member.role != "rep" or not member.email:
                 continue
             mine = personal_digest(digest, member.id)
-            planned.append(
-                PlannedMessage(
-                    channel + PERSONAL_SUFFIX,
-                    (member.email,),
-                    subject(mine, member.name),
-                    render_text(mine, member.name),
-                    render_html(mine, member.name),
+            with language(member.language):  # their own language, else the run's
+                planned.append(
+                    PlannedMessage(
+                        channel + PERSONAL_SUFFIX,
+                        (member.email,),
+                        subject(mine, member.name),
+                        render_text(mine, member.name),
+                        render_html(mine, member.name),
+                    )
                 )
-            )
     return planned
 
 
@@ -141,8 +146,9 @@ def resolve_notifier(
             section = spec.settings_model()
         except ValidationError:
             raise ConfigError(
-                f"{app.config_path}: [notifiers.{spec.name}] is missing and notifier "
-                f"{spec.name!r} has required settings"
+                _("{config_path}: [notifiers.{name}] is missing and notifier {name!r} has required "
+                  "settings").format(
+                    config_path=app.config_path, name=spec.name)
             ) from None
     with_base_dir: Callable[..., BaseModel] | None = getattr(section, "with_base_dir", None)
     if with_base_dir is not None:
@@ -160,12 +166,14 @@ def _deliver(
         raise
     except Exception as exc:  # a notifier plugin's bug must not lose the other sends
         raise DeliveryError(
-            f"notifier {spec.name!r} failed: {type(exc).__name__}: {exc}"
+            _("notifier {name!r} failed: {name__}: {exc}").format(
+                name=spec.name, name__=type(exc).__name__, exc=exc)
         ) from None
     if not isinstance(report, DeliveryReport):
         raise DeliveryError(
-            f"notifier {spec.name!r} returned {type(report).__name__}, not a DeliveryReport: "
-            "nothing is recorded as sent"
+            _("notifier {name!r} returned {name__}, not a DeliveryReport: nothing is recorded as "
+              "sent").format(
+                name=spec.name, name__=type(report).__name__)
         )
     return report
 

@@ -15,9 +15,12 @@ import ssl
 from collections.abc import Mapping
 
 from salesplan.core.errors import DeliveryError
+from salesplan.core.i18n import translator
 from salesplan.core.mime import build_mime
 from salesplan.core.notify import DeliveryReport, OutgoingMessage
 from salesplan.plugins.email_digest.settings import SmtpSettings
+
+_ = translator("email_digest")
 
 
 def _tls_context(settings: SmtpSettings) -> ssl.SSLContext:
@@ -25,8 +28,9 @@ def _tls_context(settings: SmtpSettings) -> ssl.SSLContext:
         context = ssl.create_default_context(cafile=settings.cafile)
     except (OSError, ssl.SSLError) as exc:
         raise DeliveryError(
-            f"SMTP server {settings.server}: cannot read CA file {settings.cafile}: "
-            f"{getattr(exc, 'strerror', None) or exc}"
+            _("SMTP server {server}: cannot read CA file {cafile}: {value}").format(
+                server=settings.server, cafile=settings.cafile,
+                value=getattr(exc, 'strerror', None) or exc)
         ) from None
     if not settings.tls_verify:
         context.check_hostname = False
@@ -95,9 +99,10 @@ def _password(settings: SmtpSettings, env: Mapping[str, str]) -> str:
     password = env.get(settings.password_env) if settings.password_env else None
     if not password:
         raise DeliveryError(
-            f"SMTP server {settings.server}: login as {settings.username!r} needs a password "
-            f"in the environment variable {settings.password_env or '(password_env not set)'}, "
-            "which is not set"
+            _("SMTP server {server}: login as {username!r} needs a password in the environment "
+              "variable {value}, which is not set").format(
+                server=settings.server, username=settings.username,
+                value=settings.password_env or '(password_env not set)')
         )
     return password
 
@@ -142,7 +147,8 @@ def send_smtp(
         raise
     except (smtplib.SMTPException, OSError) as exc:
         cause = mask_secret(_cause(exc, settings), settings.username, password)
-        raise DeliveryError(f"SMTP server {settings.server}: {cause}") from None
+        raise DeliveryError(_("SMTP server {server}: {cause}").format(
+            server=settings.server, cause=cause)) from None
     finally:
         if client is not None:
             try:

@@ -18,13 +18,18 @@ from pydantic import BaseModel, Field
 from salesplan.core import hookimpl
 from salesplan.core.config.models import Strict
 from salesplan.core.errors import DeliveryError
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage
+
+N_ = lazy_translator("file_notifier")
+_ = translator("file_notifier")
 
 MANIFEST = PluginManifest(
     name="file_notifier",
     version="0.1.0",
-    summary="Writes notifications as .eml files into a folder.",
+    summary=N_("Writes notifications as .eml files into a folder."),
+    locale="locale",
 )
 
 _UNSAFE = re.compile(r"[^a-z0-9]+")
@@ -76,17 +81,20 @@ def write_eml(message: OutgoingMessage, settings: BaseModel) -> DeliveryReport:
             except FileExistsError:
                 continue
         else:  # pragma: no cover - a thousand messages with one subject in one second
-            raise DeliveryError(f"file notifier: too many files named {stem}*.eml in {folder}")
+            raise DeliveryError(
+                _("file notifier: too many files named {stem}*.eml in {folder}").format(
+                stem=stem, folder=folder))
     except OSError as exc:
         raise DeliveryError(
-            f"file notifier: cannot write into folder {folder}: {exc.strerror or exc}"
+            _("file notifier: cannot write into folder {folder}: {value}").format(
+                folder=folder, value=exc.strerror or exc)
         ) from None
     return DeliveryReport(accepted=message.recipients, detail=f"written to {path}")
 
 
 FILE_NOTIFIER = NotifierSpec(
     name="file",
-    title="Files (.eml) in a folder",
+    title=N_("Files (.eml) in a folder"),
     settings_model=FileNotifierSettings,
     deliver=write_eml,
 )

@@ -14,10 +14,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from salesplan.core.dashboard import DashboardPanel, PanelContent
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.reporting import ReportOption, ReportRequest, ReportResult, ReportSpec
 from salesplan.plugins.forecast.periods import DEFAULT_PER, PER_CHOICES
+
+N_ = lazy_translator("forecast")
+_ = translator("forecast")
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -25,9 +29,10 @@ if TYPE_CHECKING:
 MANIFEST = PluginManifest(
     name="forecast",
     version="0.1.0",
-    summary="Forecast: won so far, the weighted open pipeline and the run rate against the "
-    "team revenue target.",
+    summary=N_("Forecast: won so far, the weighted open pipeline and the run rate against the "
+    "team revenue target."),
     depends=("objectives",),
+    locale="locale",
 )
 
 
@@ -40,17 +45,17 @@ def run_forecast(request: ReportRequest[Any]) -> ReportResult:
 
 FORECAST_REPORT = ReportSpec(
     name="forecast",
-    title="Forecast",
+    title=N_("Forecast"),
     run=run_forecast,
-    summary="The period holding a day: won so far, open amount per step weighted by its win "
-    "probability, expected, run rate, and the team revenue target with a status.",
+    summary=N_("The period holding a day: won so far, open amount per step weighted by its win "
+    "probability, expected, run rate, and the team revenue target with a status."),
     options=(
         ReportOption(name="date", kind="date",
-                     help="Day to forecast on (default: --to, else today)."),
+                     help=N_("Day to forecast on (default: --to, else today).")),
         ReportOption(name="pipeline", kind="pipeline",
-                     help="Only this pipeline (default: every pipeline)."),
+                     help=N_("Only this pipeline (default: every pipeline).")),
         ReportOption(name="per", kind="choice", choices=PER_CHOICES,
-                     default=DEFAULT_PER, help="The period: month, quarter or year."),
+                     default=DEFAULT_PER, help=N_("The period: month, quarter or year.")),
     ),
     needs_range=False,
 )
@@ -69,7 +74,7 @@ def _load_panel(app: Any, day: date) -> PanelContent:
 
 @hookimpl
 def salesplan_dashboard_panels() -> list[DashboardPanel]:
-    return [DashboardPanel(name="forecast", title="Forecast", load=_load_panel, order=20)]
+    return [DashboardPanel(name="forecast", title=N_("Forecast"), load=_load_panel, order=20)]
 
 
 def forecast_line(app: AppContext, day: date) -> str | None:
@@ -86,4 +91,4 @@ def salesplan_digest_sections(app: AppContext, day: date) -> list[Any]:
     from salesplan.plugins.email_digest.sections import DigestSection
 
     line = forecast_line(app, day)
-    return [DigestSection(title="Forecast", lines=[line])] if line else []
+    return [DigestSection(title=N_("Forecast"), lines=[line])] if line else []

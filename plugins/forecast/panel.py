@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 from salesplan.core.dashboard import PanelContent
 from salesplan.core.formatting import number
+from salesplan.core.i18n import translator
+
+_ = translator("forecast")
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -87,7 +90,7 @@ def load_panel(app: AppContext, day: date) -> PanelContent:
 
     forecast = panel_forecast(app, day)
     if forecast is None:
-        return PanelContent(lines=[Text("No pipeline to forecast", style="dim")])
+        return PanelContent(lines=[Text(_("No pipeline to forecast"), style="dim")])
     line = line_for(forecast, len(app.config.pipelines) > 1)
     style = STATUS_STYLES.get(forecast.status or "", "")
     return PanelContent(lines=[Text(line, style=style)])

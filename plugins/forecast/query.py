@@ -74,12 +74,15 @@ from salesplan.core.calendar import (
 )
 from salesplan.core.db.query_tables import leads, step_changes
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import translator
 from salesplan.core.reporting import ChartSeries, Column, ReportResult
 from salesplan.core.reports.cohort import count_if, find_pipeline
 from salesplan.core.statuses import CLOSED_STATUSES
 from salesplan.plugins.forecast.periods import DEFAULT_PER, PER_CHOICES
 from salesplan.plugins.objectives.config import TEAM, Objective, configured_objectives
 from salesplan.plugins.objectives.progress import TOLERANCE
+
+_ = translator("forecast")
 
 if TYPE_CHECKING:
     from salesplan.core.config.models import Pipeline
@@ -250,7 +253,8 @@ def compute_forecast(
 ) -> Forecast:
     """The forecast of the period of ``per`` holding ``day`` (module docstring)."""
     if per not in PER_CHOICES:
-        raise DataError(f"unknown --per {per!r} (use one of: {', '.join(PER_CHOICES)})")
+        raise DataError(_("unknown --per {per!r} (use one of: {join})").format(
+            per=per, join=', '.join(PER_CHOICES)))
     config = app.config
     if pipeline is None:
         pipelines = tuple(config.pipelines)
@@ -258,11 +262,12 @@ def compute_forecast(
         found = config.pipeline(pipeline)
         if found is None:
             known = ", ".join(p.id for p in config.pipelines) or "none configured"
-            raise DataError(f"unknown pipeline {pipeline!r} (known: {known})")
+            raise DataError(_("unknown pipeline {pipeline!r} (known: {known})").format(
+                pipeline=pipeline, known=known))
         pipelines = (found,)
     ids = [p.id for p in pipelines]
     period = period_containing(check_kind(per), day, config.team.week_starts)
-    period_lo, _ = day_range_utc(period.start, period.start, app.tz)
+    period_lo, _hi = day_range_utc(period.start, period.start, app.tz)
     window_lo, end = day_range_utc(day - timedelta(days=WINDOW_DAYS - 1), day, app.tz)
 
     won, amount_won = _won_in_period(db, period_lo, end, ids) if ids else (0, 0.0)
@@ -332,7 +337,7 @@ def _title(forecast: Forecast, app: AppContext) -> str:
     from salesplan.core.formatting import money
 
     currency = app.config.team.currency
-    title = f"Forecast {forecast.period.label}"
+    title = _("Forecast {label}").format(label=forecast.period.label)
     if forecast.pipeline is not None:
         title += f" · {forecast.pipelines[0].title}"
     title += (f" · won {forecast.won} ({money(forecast.amount_won, currency)}), expected "
@@ -350,12 +355,12 @@ def forecast_result(forecast: Forecast, app: AppContext) -> ReportResult:
     figures = forecast.period_fields()
     several = len(forecast.pipelines) > 1
     columns = [
-        *([Column(key="pipeline", label="Pipeline")] if several else []),
-        Column(key="step", label="Step"),
-        Column(key="open", label="Open", kind="int"),
-        Column(key="amount", label="Amount", kind="money"),
-        Column(key="win_probability", label="Win prob.", kind="percent"),
-        Column(key="weighted", label="Weighted", kind="money"),
+        *([Column(key="pipeline", label=_("Pipeline"))] if several else []),
+        Column(key="step", label=_("Step")),
+        Column(key="open", label=_("Open"), kind="int"),
+        Column(key="amount", label=_("Amount"), kind="money"),
+        Column(key="win_probability", label=_("Win prob."), kind="percent"),
+        Column(key="weighted", label=_("Weighted"), kind="money"),
     ]
     totals: dict[str, Any] = {
         **{key: value for key, value in figures.items() if key != "pipeline"},

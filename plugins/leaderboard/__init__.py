@@ -10,9 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.reporting import ReportRequest, ReportResult, ReportSpec
+
+N_ = lazy_translator("leaderboard")
+_ = translator("leaderboard")
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -20,8 +24,9 @@ if TYPE_CHECKING:
 MANIFEST = PluginManifest(
     name="leaderboard",
     version="0.1.0",
-    summary="Leaderboard: members ranked by amount won and objectives attainment.",
+    summary=N_("Leaderboard: members ranked by amount won and objectives attainment."),
     depends=("objectives",),
+    locale="locale",
 )
 
 
@@ -34,10 +39,10 @@ def run_leaderboard(request: ReportRequest[Any]) -> ReportResult:
 
 LEADERBOARD_REPORT = ReportSpec(
     name="leaderboard",
-    title="Leaderboard",
+    title=N_("Leaderboard"),
     run=run_leaderboard,
-    summary="Members ranked by amount won, then objectives attainment: actions, leads won, "
-    "objectives met.",
+    summary=N_("Members ranked by amount won, then objectives attainment: actions, leads won, "
+    "objectives met."),
     rollups=("activity",),
 )
 
@@ -60,4 +65,4 @@ def salesplan_digest_sections(app: AppContext, day: date) -> list[Any]:
     from salesplan.plugins.email_digest.sections import DigestSection
 
     lines = leaderboard_lines(app, day)
-    return [DigestSection(title="Leaderboard (month to date)", lines=lines)] if lines else []
+    return [DigestSection(title=N_("Leaderboard (month to date)"), lines=lines)] if lines else []

@@ -35,12 +35,16 @@ from sqlalchemy import func, select
 
 from salesplan.core.calendar import day_range_utc
 from salesplan.core.db.query_tables import leads
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.reporting import ChartSeries, Column, ReportResult
 from salesplan.core.reports.action_counts import action_counts
 from salesplan.core.reports.rollups import rollup_view
 from salesplan.core.reports.sql import in_range
 from salesplan.plugins.leaderboard.actuals import objective_pairs, pair_actuals
 from salesplan.plugins.objectives.progress import pace
+
+N_ = lazy_translator("leaderboard")
+_ = translator("leaderboard")
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -52,13 +56,13 @@ MET_STATUSES = ("met", "ahead")
 
 COLUMNS: tuple[Column, ...] = (
     Column(key="rank", label="#", kind="int"),
-    Column(key="member", label="Member"),
-    Column(key="actions", label="Actions", kind="int"),
-    Column(key="leads_won", label="Won", kind="int"),
-    Column(key="amount_won", label="Amount won", kind="money"),
-    Column(key="objectives", label="Objectives", kind="int"),
-    Column(key="objectives_met", label="Met", kind="int"),
-    Column(key="attainment", label="Attainment", kind="percent"),
+    Column(key="member", label=N_("Member")),
+    Column(key="actions", label=N_("Actions"), kind="int"),
+    Column(key="leads_won", label=N_("Won"), kind="int"),
+    Column(key="amount_won", label=N_("Amount won"), kind="money"),
+    Column(key="objectives", label=N_("Objectives"), kind="int"),
+    Column(key="objectives_met", label=N_("Met"), kind="int"),
+    Column(key="attainment", label=N_("Attainment"), kind="percent"),
 )
 
 
@@ -156,7 +160,7 @@ def leaderboard_result(scores: list[Score], start: date, end: date) -> ReportRes
     names = [str(r["member"]) for r in rows]
     return ReportResult(
         report="leaderboard",
-        title="Leaderboard",
+        title=_("Leaderboard"),
         start=start,
         end=end,
         columns=list(COLUMNS),

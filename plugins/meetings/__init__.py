@@ -2,10 +2,14 @@
 
 from salesplan.core import hookimpl
 from salesplan.core.action_types import ActionTypeSpec, OutcomeSpec
+from salesplan.core.i18n import lazy_translator
 from salesplan.core.manifest import PluginManifest
 
+N_ = lazy_translator("meetings")
+
 MANIFEST = PluginManifest(
-    name="meetings", version="0.1.0", summary="Meetings with prospects and customers."
+    name="meetings", version="0.1.0", summary=N_("Meetings with prospects and customers."),
+    locale="locale",
 )
 
 
@@ -14,12 +18,12 @@ def salesplan_action_types() -> list[ActionTypeSpec]:
     return [
         ActionTypeSpec(
             id="meeting",
-            label="Meeting",
+            label=N_("Meeting"),
             color="#ee5253",
             icon="🤝",
             outcomes=(
-                OutcomeSpec(id="held", label="Held", color="green"),
-                OutcomeSpec(id="no_show", label="No show", color="red"),
+                OutcomeSpec(id="held", label=N_("Held"), color="green"),
+                OutcomeSpec(id="no_show", label=N_("No show"), color="red"),
             ),
         )
     ]

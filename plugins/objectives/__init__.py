@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from salesplan.core.dashboard import DashboardPanel, PanelContent
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.reporting import ReportOption, ReportRequest, ReportResult, ReportSpec
+
+N_ = lazy_translator("objectives")
+_ = translator("objectives")
 
 if TYPE_CHECKING:
     import click
@@ -23,7 +27,8 @@ if TYPE_CHECKING:
 MANIFEST = PluginManifest(
     name="objectives",
     version="0.1.0",
-    summary="Objectives per member, segment or team, with pacing and a dashboard panel.",
+    summary=N_("Objectives per member, segment or team, with pacing and a dashboard panel."),
+    locale="locale",
 )
 
 
@@ -36,12 +41,12 @@ def _run(request: ReportRequest) -> ReportResult:
 
 OBJECTIVES_REPORT = ReportSpec(
     name="objectives",
-    title="Objectives",
+    title=N_("Objectives"),
     run=_run,
-    summary="Each objective's period, target, actual, expected pace and status on a day.",
+    summary=N_("Each objective's period, target, actual, expected pace and status on a day."),
     options=(
-        ReportOption(name="date", kind="date", help="Day to measure on (default today)."),
-        ReportOption(name="member", kind="member", help="Only this member's objectives."),
+        ReportOption(name="date", kind="date", help=N_("Day to measure on (default today).")),
+        ReportOption(name="member", kind="member", help=N_("Only this member's objectives.")),
     ),
     needs_range=False,
 )
@@ -74,4 +79,4 @@ def _load_panel(app: Any, day: date, actor: Any = None) -> PanelContent:
 
 @hookimpl
 def salesplan_dashboard_panels() -> list[DashboardPanel]:
-    return [DashboardPanel(name="objectives", title="Objectives", load=_load_panel, order=10)]
+    return [DashboardPanel(name="objectives", title=N_("Objectives"), load=_load_panel, order=10)]

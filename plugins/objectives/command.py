@@ -14,7 +14,11 @@ import click
 from salesplan.core.calendar import parse_day, today
 from salesplan.core.cli.context import parse_option, pass_app
 from salesplan.core.formatting import number
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.render import FORMATS
+
+_ = translator("objectives")
+N_ = lazy_translator("objectives")
 
 if TYPE_CHECKING:  # rich and the SQL load only when the command runs
     from rich.console import JustifyMethod
@@ -35,7 +39,8 @@ def progress_table(progress: list[ObjectiveProgress], day: date) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"Objectives on {day.isoformat()}", title_justify="left")
+    table = Table(title=_("Objectives on {isoformat}").format(
+        isoformat=day.isoformat()), title_justify="left")
     for label in ("Who", "Metric", "Per", "Period", "Target", "Actual", "Expected", "Status",
                   "Pace"):
         justify: JustifyMethod = "right" if label in ("Target", "Actual", "Expected") else "left"
@@ -44,17 +49,20 @@ def progress_table(progress: list[ObjectiveProgress], day: date) -> Table:
         metric = row.metric + (f" ({row.pipeline})" if row.pipeline else "")
         if row.status == "behind":
             if row.needed_per_day is None:
-                pace = Text(f"missed by {_number(row.remaining)}", style="red")
+                pace = Text(_("missed by {remaining}").format(
+                    remaining=_number(row.remaining)), style="red")
             else:
                 pace = Text(
-                    f"behind by {_number(row.behind_by)}: "
-                    f"{_number(row.needed_per_day)}/day needed",
+                    _("behind by {behind_by}: {needed_per_day}/day needed").format(
+                        behind_by=_number(row.behind_by),
+                        needed_per_day=_number(row.needed_per_day)),
                     style="red",
                 )
         elif row.status == "met":
-            pace = Text("done", style="green")
+            pace = Text(_("done"), style="green")
         elif row.needed_per_day is not None:
-            pace = Text(f"{_number(row.needed_per_day)}/day to go", style="dim")
+            pace = Text(_("{needed_per_day}/day to go").format(
+                needed_per_day=_number(row.needed_per_day)), style="dim")
         else:
             pace = Text("")
         table.add_row(
@@ -72,9 +80,9 @@ def progress_table(progress: list[ObjectiveProgress], day: date) -> Table:
 
 
 @click.command("objectives")
-@click.option("--date", "day_text", metavar="YYYY-MM-DD", help="Day to measure on (default "
-              "today, team timezone).")
-@click.option("--member", metavar="ID", help="Only this member's objectives.")
+@click.option("--date", "day_text", metavar="YYYY-MM-DD", help=N_("Day to measure on (default "
+              "today, team timezone)."))
+@click.option("--member", metavar="ID", help=N_("Only this member's objectives."))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
               show_default=True)
 @pass_app

@@ -14,6 +14,10 @@ from rich.text import Text
 
 from salesplan.core.dashboard import PanelContent
 from salesplan.core.formatting import money, number
+from salesplan.core.i18n import lazy_translator, translator
+
+_ = translator("objectives")
+N_ = lazy_translator("objectives")
 
 if TYPE_CHECKING:
     from salesplan.core.access import Actor
@@ -22,7 +26,8 @@ if TYPE_CHECKING:
 
 STATUS_STYLES = {"met": "bold green", "ahead": "green", "on_track": "cyan", "behind": "bold red"}
 STATUS_LABELS = {"met": "✔ met", "ahead": "▲ ahead", "on_track": "● on track", "behind": "▼ behind"}
-COLUMNS = ["Who", "Objective", "Period", "Progress", "Done", "Status", "Needed/day"]
+COLUMNS: list[str] = [N_("Who"), N_("Objective"), N_("Period"), N_("Progress"), N_("Done"),
+                      N_("Status"), N_("Needed/day")]
 
 
 def progress_bar(actual: float, target: float, width: int = 20, style: str = "green") -> Text:
@@ -61,9 +66,9 @@ def needed(per_day: float | None, remaining: float, status: str, currency: str |
     style = "bold red" if status == "behind" else ""
     if per_day is None:
         shown = money(remaining) if currency is not None else number(remaining)
-        return Text(f"{shown} to go", style=style)
+        return Text(_("{shown} to go").format(shown=shown), style=style)
     value = money(round(per_day)) if currency is not None else number(per_day, 1)
-    return Text(f"{value}/day", style=style)
+    return Text(_("{value}/day").format(value=value), style=style)
 
 
 def load_panel(app: AppContext, day: date, actor: Actor | None = None) -> PanelContent:
@@ -91,7 +96,7 @@ def load_panel(app: AppContext, day: date, actor: Actor | None = None) -> PanelC
         rows.append([
             members.get(item.who, item.who.capitalize()),
             metric_label(item.metric, types)
-            + Text(f" per {item.per.replace('_', ' ')}", style="dim"),
+            + Text(_(" per {replace}").format(replace=item.per.replace('_', ' ')), style="dim"),
             item.period.label,
             progress_bar(item.actual, item.target, 16,
                          "red" if item.status == "behind" else "green"),
@@ -100,4 +105,4 @@ def load_panel(app: AppContext, day: date, actor: Actor | None = None) -> PanelC
             needed(item.needed_per_day, item.remaining, item.status,
                    currency if is_money else None),
         ])
-    return PanelContent(columns=COLUMNS, rows=rows, empty="No objectives in this config")
+    return PanelContent(columns=COLUMNS, rows=rows, empty=_("No objectives in this config"))

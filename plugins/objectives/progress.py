@@ -43,6 +43,7 @@ from salesplan.core.calendar import (
     today,
 )
 from salesplan.core.db.query_tables import actions, leads, prospects
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.reporting import Column, ReportRequest, ReportResult
 from salesplan.core.reports.action_counts import action_counts
 from salesplan.core.reports.rollups import rollup_view
@@ -52,6 +53,9 @@ from salesplan.plugins.objectives.config import (
     Objective,
     configured_objectives,
 )
+
+N_ = lazy_translator("objectives")
+_ = translator("objectives")
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -330,17 +334,17 @@ def _metric_query(
 
 
 OBJECTIVE_COLUMNS: tuple[Column, ...] = (
-    Column(key="who", label="Who"),
-    Column(key="metric", label="Metric"),
-    Column(key="per", label="Per"),
-    Column(key="period", label="Period"),
-    Column(key="target", label="Target", kind="number"),
-    Column(key="actual", label="Actual", kind="number"),
-    Column(key="expected", label="Expected", kind="number"),
-    Column(key="status", label="Status"),
-    Column(key="remaining", label="Remaining", kind="number"),
-    Column(key="needed_per_day", label="Needed/day", kind="number"),
-    Column(key="pipeline", label="Pipeline"),
+    Column(key="who", label=N_("Who")),
+    Column(key="metric", label=N_("Metric")),
+    Column(key="per", label=N_("Per")),
+    Column(key="period", label=N_("Period")),
+    Column(key="target", label=N_("Target"), kind="number"),
+    Column(key="actual", label=N_("Actual"), kind="number"),
+    Column(key="expected", label=N_("Expected"), kind="number"),
+    Column(key="status", label=N_("Status")),
+    Column(key="remaining", label=N_("Remaining"), kind="number"),
+    Column(key="needed_per_day", label=N_("Needed/day"), kind="number"),
+    Column(key="pipeline", label=N_("Pipeline")),
 )
 
 
@@ -351,7 +355,7 @@ def objectives_result(
     progress = compute_objectives(session, app, day=day, member=member)
     return ReportResult(
         report="objectives",
-        title="Objectives",
+        title=_("Objectives"),
         start=day,
         end=day,
         columns=list(OBJECTIVE_COLUMNS),

@@ -6,14 +6,18 @@ only when the report runs, so loading the plugin (every CLI command does) stays 
 
 from __future__ import annotations
 
+from salesplan.core.i18n import lazy_translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.reporting import ReportOption, ReportRequest, ReportResult, ReportSpec
 
+N_ = lazy_translator("performance_report")
+
 MANIFEST = PluginManifest(
     name="performance_report",
     version="0.1.0",
-    summary="Performance report: lead cohort results per member.",
+    summary=N_("Performance report: lead cohort results per member."),
+    locale="locale",
 )
 
 
@@ -26,12 +30,12 @@ def run_performance(request: ReportRequest) -> ReportResult:
 
 PERFORMANCE_REPORT = ReportSpec(
     name="performance",
-    title="Performance",
+    title=N_("Performance"),
     run=run_performance,
-    summary="Leads created in the range, per owner: open, won, lost, cancelled, conversion "
-    "rate and amount won.",
+    summary=N_("Leads created in the range, per owner: open, won, lost, cancelled, conversion "
+    "rate and amount won."),
     options=(
-        ReportOption(name="pipeline", kind="pipeline", help="Only leads of this pipeline."),
+        ReportOption(name="pipeline", kind="pipeline", help=N_("Only leads of this pipeline.")),
     ),
 )
 

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from salesplan.core.db.query_tables import leads
+from salesplan.core.i18n import translator
 from salesplan.core.reporting import ChartSeries, Column, ReportRequest, ReportResult
 from salesplan.core.reports.cohort import (
     OPEN_STATUSES,
@@ -30,6 +31,8 @@ from salesplan.core.reports.cohort import (
     rate,
     sum_if,
 )
+
+_ = translator("performance_report")
 
 COUNTS: tuple[str, ...] = ("created", "open", "won", "lost", "cancelled")
 
@@ -82,21 +85,21 @@ def run_performance(request: ReportRequest) -> ReportResult:
     totals["conversion_rate"] = rate(totals["won"], totals["created"])
     totals["amount_won"] = float(sum(row["amount_won"] for row in rows))
     columns = [
-        Column(key="member", label="Member"),
-        Column(key="created", label="Created", kind="int"),
-        Column(key="open", label="Open", kind="int"),
-        Column(key="won", label="Won", kind="int"),
-        Column(key="lost", label="Lost", kind="int"),
-        Column(key="cancelled", label="Cancelled", kind="int"),
-        Column(key="conversion_rate", label="Conversion", kind="percent"),
-        Column(key="amount_won", label="Amount won", kind="money"),
+        Column(key="member", label=_("Member")),
+        Column(key="created", label=_("Created"), kind="int"),
+        Column(key="open", label=_("Open"), kind="int"),
+        Column(key="won", label=_("Won"), kind="int"),
+        Column(key="lost", label=_("Lost"), kind="int"),
+        Column(key="cancelled", label=_("Cancelled"), kind="int"),
+        Column(key="conversion_rate", label=_("Conversion"), kind="percent"),
+        Column(key="amount_won", label=_("Amount won"), kind="money"),
     ]
     members = [row["member"] for row in rows]
     series = [
         ChartSeries(name="created", x=members, y=[float(r["created"]) for r in rows]),
         ChartSeries(name="won", x=members, y=[float(r["won"]) for r in rows]),
     ]
-    title = "Performance" + (f" · {pipeline.label or pipeline.id}" if pipeline else "")
+    title = _("Performance") + (f" · {pipeline.label or pipeline.id}" if pipeline else "")
     return ReportResult(
         report="performance",
         title=title,

@@ -12,9 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.screens import ScreenSpec
+
+N_ = lazy_translator("planner")
+_ = translator("planner")
 
 if TYPE_CHECKING:
     import click
@@ -22,8 +26,9 @@ if TYPE_CHECKING:
 MANIFEST = PluginManifest(
     name="planner",
     version="0.1.0",
-    summary="Reverse-funnel planner: from a revenue target to actions per rep.",
+    summary=N_("Reverse-funnel planner: from a revenue target to actions per rep."),
     depends=("objectives",),
+    locale="locale",
 )
 
 
@@ -51,7 +56,7 @@ def _planner_screen(app: Any) -> Any:
 def salesplan_tui_screens() -> list[ScreenSpec]:
     return [
         ScreenSpec(
-            name="planner", title="Planner", factory=_planner_screen, key="n",
+            name="planner", title=N_("Planner"), factory=_planner_screen, key="n",
             description="Plan the actions of a revenue target (n)", permission="plan",
         )
     ]

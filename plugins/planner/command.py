@@ -25,6 +25,10 @@ from salesplan.core.calendar import (
 )
 from salesplan.core.cli.context import parse_option, pass_app
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import lazy_translator, translator
+
+_ = translator("planner")
+N_ = lazy_translator("planner")
 
 if TYPE_CHECKING:  # rich, the funnel math and the config writer load only when `plan` runs
     from rich.console import Console
@@ -49,13 +53,13 @@ def ratios_table(choices: list[Choice], measured: bool) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Funnel ratios", title_justify="left")
-    table.add_column("Ratio")
-    table.add_column("Configured", justify="right")
+    table = Table(title=_("Funnel ratios"), title_justify="left")
+    table.add_column(_("Ratio"))
+    table.add_column(_("Configured"), justify="right")
     if measured:
-        table.add_column("Measured", justify="right")
-    table.add_column("Used", justify="right")
-    table.add_column("Source")
+        table.add_column(_("Measured"), justify="right")
+    table.add_column(_("Used"), justify="right")
+    table.add_column(_("Source"))
     for choice in choices:
         cells: list[str | Text] = [choice.key, _ratio_text(choice.configured)]
         if measured:
@@ -77,8 +81,9 @@ def members_table(plan: Plan) -> Table:
     from rich.table import Table
 
     table = Table(
-        title=f"Per member · {plan.period.kind} {plan.period.label} "
-        f"({plan.working_days} working days, {plan.weeks} weeks)",
+        title=_("Per member · {kind} {label} ({working_days} working days, {weeks} weeks)").format(
+            kind=plan.period.kind, label=plan.period.label, working_days=plan.working_days,
+            weeks=plan.weeks),
         title_justify="left",
     )
     for label in ("Member", "Segment", "Metric", "Period", "Cadence", "How"):
@@ -127,18 +132,19 @@ def best_performer(app: AppContext, first: date, last: date, pipeline: str | Non
     from salesplan.core.reports.runner import run_report
 
     if "coaching" not in app.registry.reports:
-        raise DataError("--best needs the coaching report: enable plugin coaching")
+        raise DataError(_("--best needs the coaching report: enable plugin coaching"))
     if pipeline is None:
         if not app.config.pipelines:
-            raise DataError("--best needs a pipeline, and the config has none")
+            raise DataError(_("--best needs a pipeline, and the config has none"))
         pipeline = app.config.pipelines[0].id
     result = run_report(app, "coaching", first, last, {"pipeline": pipeline})
     best = result.extra.get("best")
     if not isinstance(best, str):
         minimum = result.options.get("min_cohort")
         raise DataError(
-            f"--best: no best performer in pipeline {pipeline!r} over {first} → {last} "
-            f"(nobody created {minimum} leads or more of its cohort)"
+            _("--best: no best performer in pipeline {pipeline!r} over {first} → {last} (nobody "
+              "created {minimum} leads or more of its cohort)").format(
+                pipeline=pipeline, first=first, last=last, minimum=minimum)
         )
     return best
 
@@ -178,9 +184,10 @@ def confirm_and_write(app: AppContext, plan: Plan, console: Console, yes: bool,
     proposal = plan_objectives(plan, app.registry.action_types)
     before = configured_objectives(app)
     after = objectives_after(before, proposal.objectives)
-    table = Table(title=f"Objectives in {app.config_path.name}", title_justify="left")
-    table.add_column("Before")
-    table.add_column("After")
+    table = Table(title=_("Objectives in {name}").format(
+        name=app.config_path.name), title_justify="left")
+    table.add_column(_("Before"))
+    table.add_column(_("After"))
     for index in range(max(len(before), len(after))):
         old = _objective_text(before[index]) if index < len(before) else ""
         new = _objective_text(after[index]) if index < len(after) else ""
@@ -189,7 +196,7 @@ def confirm_and_write(app: AppContext, plan: Plan, console: Console, yes: bool,
     console.print(table)
     for skipped in proposal.skipped:
         console.print(f"[dim]not written: {skipped}[/]")
-    if not yes and not click.confirm("Write these objectives to the config?", default=False,
+    if not yes and not click.confirm(_("Write these objectives to the config?"), default=False,
                                      err=to_stderr):
         console.print("Nothing written.")
         return
@@ -199,23 +206,23 @@ def confirm_and_write(app: AppContext, plan: Plan, console: Console, yes: bool,
 
 
 @click.command("plan")
-@click.option("--revenue", required=True, metavar="N", help="Revenue target for the period.")
+@click.option("--revenue", required=True, metavar="N", help=N_("Revenue target for the period."))
 @click.option("--period", "period_kind", type=click.Choice(PERIOD_KINDS), default="month",
-              show_default=True, help="Period the target is for.")
+              show_default=True, help=N_("Period the target is for."))
 @click.option("--start", "start_text", metavar="YYYY-MM-DD",
-              help="A day in the period (default today, team timezone).")
+              help=N_("A day in the period (default today, team timezone)."))
 @click.option("--measured", nargs=2, metavar="FROM TO",
-              help="Derive the ratios from history over these days (inclusive).")
-@click.option("--member", metavar="ID", help="With --measured: measure this member only.")
+              help=N_("Derive the ratios from history over these days (inclusive)."))
+@click.option("--member", metavar="ID", help=N_("With --measured: measure this member only."))
 @click.option("--best", is_flag=True,
-              help="With --measured: measure the best performer of the coaching report over "
-              "that range (plugin coaching), as if everyone converted like them.")
+              help=N_("With --measured: measure the best performer of the coaching report over "
+              "that range (plugin coaching), as if everyone converted like them."))
 @click.option("--pipeline", "best_pipeline", metavar="ID",
-              help="With --best: the coaching cohort's pipeline (default: the first one).")
+              help=N_("With --best: the coaching cohort's pipeline (default: the first one)."))
 @click.option("--format", "output_format", type=click.Choice(("table", "json", "csv")),
               default="table", show_default=True)
-@click.option("--write", is_flag=True, help="Store the plan as [[objectives]] in the config.")
-@click.option("--yes", is_flag=True, help="With --write: do not ask for confirmation.")
+@click.option("--write", is_flag=True, help=N_("Store the plan as [[objectives]] in the config."))
+@click.option("--yes", is_flag=True, help=N_("With --write: do not ask for confirmation."))
 @pass_app
 def plan_command(
     app: AppContext,
@@ -245,13 +252,13 @@ def plan_command(
     from salesplan.plugins.planner.settings import funnel_settings
 
     if member is not None and not measured:
-        raise DataError("--member needs --measured FROM TO")
+        raise DataError(_("--member needs --measured FROM TO"))
     if best and not measured:
-        raise DataError("--best needs --measured FROM TO")
+        raise DataError(_("--best needs --measured FROM TO"))
     if best and member is not None:
-        raise DataError("--best chooses the member: give --best or --member, not both")
+        raise DataError(_("--best chooses the member: give --best or --member, not both"))
     if best_pipeline is not None and not best:
-        raise DataError("--pipeline goes with --best")
+        raise DataError(_("--pipeline goes with --best"))
     target = parse_option("--revenue", exact, revenue)
     day: date = parse_option("--start", parse_day, start_text) if start_text else today(app.tz)
     period = period_containing(period_kind, day, app.config.team.week_starts)
@@ -269,7 +276,7 @@ def plan_command(
     used, choices = choose_ratios(configured, measured_ratios)
     missing = [name for name in SCALAR_RATIOS if used.scalar(name) is None]
     if missing:
-        raise DataError(f"no value for {', '.join(missing)}")
+        raise DataError(_("no value for {join}").format(join=', '.join(missing)))
     plan = build_plan(app.config, target, used, period)
     console = Console(highlight=False)
     if output_format == "json":

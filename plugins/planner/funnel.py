@@ -25,7 +25,11 @@ from salesplan.core.calendar import (
 from salesplan.core.config.models import TeamConfig
 from salesplan.core.errors import ConfigError, DataError
 from salesplan.core.fields import MAX_AMOUNT
+from salesplan.core.i18n import plural_translator, translator
 from salesplan.plugins.planner.settings import Funnel
+
+_ = translator("planner")
+ngettext = plural_translator("planner")
 
 Ratio = Fraction | None
 StageRatios = dict[str, dict[str, Ratio]]
@@ -40,15 +44,16 @@ def exact(value: float | int | str | Fraction) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, float) and not math.isfinite(value):
-        raise DataError(f"not a finite number: {value!r}")
+        raise DataError(_("not a finite number: {value!r}").format(value=value))
     if isinstance(value, float):
         return Fraction(repr(value))
     try:
         number = Fraction(str(value).strip().replace("_", ""))
     except (ValueError, ZeroDivisionError):
-        raise DataError(f"not a number: {value!r}") from None
+        raise DataError(_("not a number: {value!r}").format(value=value)) from None
     if abs(number) > MAX_AMOUNT:
-        raise DataError(f"too large: {value!r} (at most {MAX_AMOUNT:,})")
+        raise DataError(_("too large: {value!r} (at most {MAX_AMOUNT:,})").format(
+            value=value, MAX_AMOUNT=MAX_AMOUNT))
     return number
 
 
@@ -93,8 +98,8 @@ def _stage_json(stage: StageRatios) -> dict[str, dict[str, float | None]]:
 def configured_ratios(funnel: Funnel | None) -> FunnelRatios:
     """The ``[funnel]`` section as exact ratios; a ``ConfigError`` when there is none."""
     if funnel is None:
-        raise ConfigError("the config has no [funnel] section: the planner needs deal_size, "
-                          "opportunities_per_sale and prospects_per_opportunity")
+        raise ConfigError(_("the config has no [funnel] section: the planner needs deal_size, "
+                          "opportunities_per_sale and prospects_per_opportunity"))
     ratios = FunnelRatios(
         deal_size=exact(funnel.deal_size),
         opportunities_per_sale=exact(funnel.opportunities_per_sale),
@@ -233,28 +238,34 @@ def build_plan(
     rounded up), and each member's count is spread over the period's working days (rounded
     up)."""
     if revenue <= 0:
-        raise DataError(f"--revenue must be > 0, got {_fmt(revenue)}")
+        raise DataError(_("--revenue must be > 0, got {revenue}").format(revenue=_fmt(revenue)))
     for name in SCALAR_RATIOS:
         value = ratios.scalar(name)
         if value is None or value <= 0:
-            raise ConfigError(f"funnel.{name}: must be a number > 0 to plan")
+            raise ConfigError(_("funnel.{name}: must be a number > 0 to plan").format(name=name))
     assert ratios.deal_size and ratios.opportunities_per_sale
     assert ratios.prospects_per_opportunity
     lines: list[PlanLine] = []
     notes: list[str] = []
     sales = ceil(revenue / ratios.deal_size)
     lines.append(PlanLine(
-        f"{_fmt(revenue)} revenue ÷ {_fmt(ratios.deal_size)} deal size = {sales} "
-        f"{_plural('sale', sales)}", None, "sales", sales))
+        ngettext("{revenue} revenue ÷ {deal_size} deal size = {sales} sale",
+                 "{revenue} revenue ÷ {deal_size} deal size = {sales} sales", sales).format(
+            revenue=_fmt(revenue), deal_size=_fmt(ratios.deal_size), sales=sales),
+        None, "sales", sales))
     opportunities = ceil(sales * ratios.opportunities_per_sale)
     lines.append(PlanLine(
-        f"{sales} {_plural('sale', sales)} × {_fmt(ratios.opportunities_per_sale)} "
-        f"opportunities = {opportunities} opportunities", None, "opportunities", opportunities))
+        ngettext("{sales} sale × {ratio} opportunities = {opportunities} opportunities",
+                 "{sales} sales × {ratio} opportunities = {opportunities} opportunities",
+                 sales).format(sales=sales, ratio=_fmt(ratios.opportunities_per_sale),
+                               opportunities=opportunities),
+        None, "opportunities", opportunities))
     prospects = ceil(opportunities * ratios.prospects_per_opportunity)
     by = prospects_by if prospects_by is not None else ratios.prospects_by
     lines.append(PlanLine(
-        f"{opportunities} opportunities × {_fmt(ratios.prospects_per_opportunity)} prospects "
-        f"= {prospects} prospects" + (f" ({by})" if by else ""), by, PROSPECTS, prospects))
+        _("{opportunities} opportunities × {ratio} prospects = {prospects} prospects").format(
+            opportunities=opportunities, ratio=_fmt(ratios.prospects_per_opportunity),
+            prospects=prospects) + (f" ({by})" if by else ""), by, PROSPECTS, prospects))
     segments: dict[str, dict[str, int]] = {}
     if by:
         segments.setdefault(by, {})[PROSPECTS] = prospects
@@ -270,15 +281,19 @@ def build_plan(
                 bucket = segments.setdefault(segment, {})
                 bucket[type_id] = bucket.get(type_id, 0) + count
                 unit_name = _plural(type_id, 1 if ratio == 1 else 2)
-                lines.append(PlanLine(
-                    f"{base} {unit} × {_fmt(ratio)} {unit_name} = {count} "
-                    f"{_plural(type_id, count)} ({segment})", segment, type_id, count))
+                text = (_("{base} prospects × {ratio} {unit} = {count} {units} ({segment})")
+                        if unit == "prospects" else
+                        _("{base} opportunities × {ratio} {unit} = {count} {units} ({segment})"))
+                lines.append(PlanLine(text.format(
+                    base=base, ratio=_fmt(ratio), unit=unit_name, count=count,
+                    units=_plural(type_id, count), segment=segment), segment, type_id, count))
     members: dict[str, dict[str, int]] = {}
     member_segment: dict[str, str] = {}
     for segment, counts in segments.items():
         people = config.members_of(segment)
         if not people:
-            notes.append(f"segment {segment!r} has no members: its counts are not split")
+            notes.append(_("segment {segment!r} has no members: its counts are not split").format(
+                segment=segment))
             continue
         for person in people:
             member_segment[person.id] = segment
@@ -295,7 +310,8 @@ def build_plan(
             for member, counts in members.items()
         }
     else:
-        notes.append(f"period {period.label} has no working day: no per-day figures")
+        notes.append(_("period {label} has no working day: no per-day figures").format(
+            label=period.label))
     cadence = {
         member: {metric: natural_cadence(count, working, weeks, period.kind)
                  for metric, count in counts.items()}

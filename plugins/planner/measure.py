@@ -28,11 +28,14 @@ from sqlmodel import Session, col, select
 from salesplan.core.calendar import day_range_utc
 from salesplan.core.db.models import Action, Lead, Prospect
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import translator
 from salesplan.core.reports.action_counts import Target, action_counts
 from salesplan.core.reports.rollups import rollup_view
 from salesplan.core.services.common import check_member
 from salesplan.plugins.planner.funnel import FunnelRatios, Ratio, StageRatios, exact
 from salesplan.plugins.planner.settings import funnel_settings
+
+_ = translator("planner")
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -68,7 +71,8 @@ def measure_funnel(
     config = app.config
     funnel = funnel_settings(app)
     if end < start:
-        raise DataError(f"--measured: {end.isoformat()} is before {start.isoformat()}")
+        raise DataError(_("--measured: {isoformat} is before {isoformat2}").format(
+            isoformat=end.isoformat(), isoformat2=start.isoformat()))
     if member is not None:
         check_member(app, member)
     low, high = day_range_utc(start, end, app.tz)

@@ -8,9 +8,10 @@ The math is the core's (``salesplan.plugins.planner.funnel``); this screen only 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from fractions import Fraction
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +22,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 
 from salesplan.core.calendar import PERIOD_KINDS, check_kind, period_containing
 from salesplan.core.errors import SalesplanError
+from salesplan.core.i18n import lazy_translator, plural_translator, translator
 from salesplan.plugins.objectives.config import Objective, configured_objectives
 from salesplan.plugins.planner.funnel import (
     SCALAR_RATIOS,
@@ -40,6 +42,10 @@ from salesplan.tui.screens.confirm import ConfirmModal
 from salesplan.tui.widgets.navbar import NavBar
 from salesplan.tui.widgets.tables import fill_table
 
+N_ = lazy_translator("planner")
+_ = translator("planner")
+ngettext = plural_translator("planner")
+
 TEAM = "__team__"
 PLANNER_PLUGIN = "planner"
 
@@ -49,6 +55,29 @@ def ratio_text(value: Fraction | None) -> str:
     if number is None:
         return ""
     return f"{number:.4f}".rstrip("0").rstrip(".")
+
+
+PERIOD_WORDS = {"day": N_("day"), "week": N_("week"), "month": N_("month"),
+                "quarter": N_("quarter"), "year": N_("year")}
+
+
+def period_word(kind: str) -> str:
+    """``month`` / ``mois``: a period kind as people say it."""
+    return str(PERIOD_WORDS.get(kind, kind.replace("_", " ")))
+
+
+def cadence_words(target: int, per: str) -> str:
+    """``33 a day`` / ``33 par jour``."""
+    return _("{target} a {period}").format(target=target, period=period_word(per))
+
+
+def count_text(count: int, metric: str, types: Mapping[str, Any]) -> str:
+    """``720 calls`` / ``720 appels``: a plan's count with its unit, singular or plural."""
+    if metric == "prospects":
+        return ngettext("{count} prospect", "{count} prospects", count).format(count=count)
+    spec = types.get(metric)
+    unit = str(spec.label).lower() if spec is not None else metric.replace("_", " ")
+    return ngettext("{count} {unit}", "{count} {unit}s", count).format(count=count, unit=unit)
 
 
 def ratio_keys(ratios: FunnelRatios) -> list[str]:
@@ -87,8 +116,8 @@ class PlannerScreen(SalesplanScreen):
     """The reverse funnel, live."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "apply", "Apply as objectives"),
-        Binding("ctrl+r", "reset", "Reset ratios"),
+        Binding("a", "apply", N_("Apply as objectives")),
+        Binding("ctrl+r", "reset", N_("Reset ratios")),
     ]
 
     def __init__(self) -> None:
@@ -103,8 +132,9 @@ class PlannerScreen(SalesplanScreen):
         try:
             if PLANNER_PLUGIN not in self.ctx.config.plugins.enabled:
                 raise SalesplanError(
-                    f"the {PLANNER_PLUGIN!r} plugin is not enabled in this config: enable it "
-                    "in Settings → Plugins to plan from a revenue target"
+                    _("the {PLANNER_PLUGIN!r} plugin is not enabled in this config: enable it in "
+                      "Settings → Plugins to plan from a revenue target").format(
+                        PLANNER_PLUGIN=PLANNER_PLUGIN)
                 )
             self.configured = configured_ratios(funnel_settings(self.ctx))
         except SalesplanError as exc:
@@ -115,17 +145,17 @@ class PlannerScreen(SalesplanScreen):
         today = self.sp.today
         with Horizontal():
             with VerticalScroll(id="planner-inputs", classes="box") as box:
-                box.border_title = "Target and ratios"
-                yield Label("Revenue target", classes="field-label")
+                box.border_title = _("Target and ratios")
+                yield Label(_("Revenue target"), classes="field-label")
                 yield Input(str(self._default_revenue()), type="number", id="plan-revenue")
-                yield Label("Period", classes="field-label")
+                yield Label(_("Period"), classes="field-label")
                 yield Select([(k.replace("_", " "), k) for k in PERIOD_KINDS], value="month",
                              allow_blank=False, id="plan-period")
-                yield Label("Ratios", classes="field-label")
+                yield Label(_("Ratios"), classes="field-label")
                 yield Select([("Configured", "configured"), ("Measured", "measured")],
                              value="configured", allow_blank=False, id="plan-source")
                 with Vertical(id="measure-box"):
-                    yield Label("Measured from / to", classes="field-label")
+                    yield Label(_("Measured from / to"), classes="field-label")
                     with Horizontal(classes="form-row"):
                         yield Input((today - timedelta(days=89)).isoformat(),
                                     id="measure-from")
@@ -133,7 +163,7 @@ class PlannerScreen(SalesplanScreen):
                     yield Select([("Whole team", TEAM)] +
                                  [(m.name, m.id) for m in self.ctx.config.members],
                                  value=TEAM, allow_blank=False, id="measure-member")
-                yield Label("Funnel ratios", classes="field-label")
+                yield Label(_("Funnel ratios"), classes="field-label")
                 for key in ratio_keys(self.configured):
                     with Horizontal(classes="ratio-row"):
                         yield Label(ratio_label(key), classes="ratio-label",
@@ -141,11 +171,11 @@ class PlannerScreen(SalesplanScreen):
                         yield Input(ratio_text(ratio_value(self.configured, key)),
                                     type="number", id=f"ratio-{key.replace('.', '--')}")
             with Vertical(id="planner-result", classes="box") as box:
-                box.border_title = "Plan"
+                box.border_title = _("Plan")
                 yield Static("", id="plan-summary")
                 yield DataTable(id="plan-members", cursor_type="row", zebra_stripes=True)
                 with Horizontal(classes="dialog-buttons"):
-                    yield Button("Apply as objectives (a)", variant="primary", id="apply")
+                    yield Button(_("Apply as objectives (a)"), variant="primary", id="apply")
         yield Footer()
 
     def _default_revenue(self) -> int:
@@ -204,14 +234,17 @@ class PlannerScreen(SalesplanScreen):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(justify="right", style="bold")
         grid.add_column()
-        grid.add_row(f"{plan.sales}", "sales")
-        grid.add_row(f"{plan.opportunities}", "opportunities")
-        grid.add_row(f"{plan.prospects}", "prospects")
+        grid.add_row(f"{plan.sales}", ngettext("sale", "sales", plan.sales))
+        grid.add_row(f"{plan.opportunities}",
+                     ngettext("opportunity", "opportunities", plan.opportunities))
+        grid.add_row(f"{plan.prospects}", ngettext("prospect", "prospects", plan.prospects))
+        types = self.ctx.registry.action_types
         for segment, counts in plan.segments.items():
-            parts = ", ".join(f"{count} {metric}" for metric, count in counts.items())
+            parts = ", ".join(count_text(count, metric, types) for metric, count in counts.items())
             grid.add_row(Text(segment, style="cyan"), parts)
-        period = Text(f"{plan.period.kind.replace('_', ' ')} {plan.period.label} · "
-                      f"{plan.working_days} working days", style="dim")
+        period = Text(_("{replace} {label} · {working_days} working days").format(
+            replace=period_word(plan.period.kind), label=plan.period.label,
+            working_days=plan.working_days), style="dim")
         lines = Text("\n").join(Text(f"  {line.text}", style="dim") for line in plan.lines)
         notes = Text("\n").join(Text(note, style="yellow") for note in plan.notes)
         from rich.console import Group
@@ -229,12 +262,12 @@ class PlannerScreen(SalesplanScreen):
                     plan.member_segment[member],
                     Text(f"{spec.icon} {spec.label}" if spec else metric),
                     Text(str(count), justify="right"),
-                    Text(f"{cadence.target} a {cadence.per.replace('_', ' ')}",
-                         justify="right"),
+                    Text(cadence_words(cadence.target, cadence.per), justify="right"),
                 ])
         fill_table(self.query_one("#plan-members", DataTable),
-                   ["Member", "Segment", "Metric", f"Per {plan.period.kind.replace('_', ' ')}",
-                    "Cadence"], rows)
+                   [_("Member"), _("Segment"), _("Metric"),
+                    _("Per {period}").format(period=period_word(plan.period.kind)),
+                    _("Cadence")], rows)
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         if _event.input.id and _event.input.id.startswith(("ratio-", "plan-")):
@@ -281,7 +314,7 @@ class PlannerScreen(SalesplanScreen):
                 return measure_funnel(session, ctx, start=start, end=end, member=member)
 
         self.in_thread(fetch, self.show_measured, group="measure",
-                       error_title="Cannot measure the funnel")
+                       error_title=_("Cannot measure the funnel"))
 
     def show_measured(self, measured: MeasuredFunnel) -> None:
         assert self.configured is not None
@@ -319,15 +352,16 @@ class PlannerScreen(SalesplanScreen):
     def action_apply(self) -> None:
         plan = self.plan
         if plan is None:
-            self.notify("No valid plan to apply", severity="warning")
+            self.notify(_("No valid plan to apply"), severity="warning")
             return
         proposal = plan_objectives(plan, self.ctx.registry.action_types)
         before = configured_objectives(self.ctx)
         after = objectives_after(before, proposal.objectives)
-        table = Table(title=f"Objectives in {self.ctx.config_path.name}", title_justify="left",
+        table = Table(title=_("Objectives in {name}").format(
+            name=self.ctx.config_path.name), title_justify="left",
                       expand=True)
-        table.add_column("Before")
-        table.add_column("After")
+        table.add_column(_("Before"))
+        table.add_column(_("After"))
         for index in range(max(len(before), len(after))):
             old = objective_text(before[index]) if index < len(before) else ""
             new = objective_text(after[index]) if index < len(after) else ""
@@ -335,7 +369,7 @@ class PlannerScreen(SalesplanScreen):
                           Text(new, style="" if old == new else "green"))
         from rich.console import Group
 
-        skipped = [Text(f"not written: {s}", style="dim") for s in proposal.skipped]
+        skipped = [Text(_("not written: {s}").format(s=s), style="dim") for s in proposal.skipped]
         body = Group(table, *skipped)
 
         def confirmed(ok: bool | None) -> None:
@@ -343,7 +377,7 @@ class PlannerScreen(SalesplanScreen):
                 self._write(proposal.objectives)
 
         self.app.push_screen(
-            ConfirmModal("Apply the plan as objectives?", body, "Write objectives"), confirmed
+            ConfirmModal(_("Apply the plan as objectives?"), body, "Write objectives"), confirmed
         )
 
     def _write(self, objectives: list[dict[str, object]]) -> None:
@@ -356,7 +390,8 @@ class PlannerScreen(SalesplanScreen):
         def done(count: int) -> None:
             if not self.sp.reload_or_report("Cannot reload the config"):
                 return
-            self.notify(f"Wrote {count} objectives to {ctx.config_path.name}",
-                        title="Plan applied")
+            self.notify(_("Wrote {count} objectives to {name}").format(
+                count=count, name=ctx.config_path.name),
+                        title=_("Plan applied"))
 
-        self.in_thread(write, done, group=WRITE_GROUP, error_title="Cannot write the objectives")
+        self.in_thread(write, done, group=WRITE_GROUP, error_title=_("Cannot write the objectives"))

@@ -24,8 +24,11 @@ from tomlkit.items import AoT, Array, Table
 
 from salesplan.core.config.writer import edit_config
 from salesplan.core.errors import ConfigError
+from salesplan.core.i18n import translator
 from salesplan.plugins.objectives.config import BUILTIN_METRICS, Objective
 from salesplan.plugins.planner.funnel import PROSPECTS, Plan
+
+_ = translator("planner")
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -87,7 +90,7 @@ def _replace_planned(document: TOMLDocument, new: list[dict[str, Any]]) -> None:
         document.append("objectives", aot)
         return
     if not isinstance(existing, AoT | Array):
-        raise ConfigError("objectives: expected an array of tables to write the plan into")
+        raise ConfigError(_("objectives: expected an array of tables to write the plan into"))
     for index in reversed(range(len(existing))):
         if is_planned(existing[index]):
             del existing[index]
@@ -123,4 +126,5 @@ def write_objectives(app: AppContext, new: list[dict[str, Any]]) -> tuple[str, s
     try:
         return edit_config(path, lambda doc: _replace_planned(doc, new), validate)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot write the objectives: {exc.strerror or exc}") from None
+        raise ConfigError(_("{path}: cannot write the objectives: {value}").format(
+            path=path, value=exc.strerror or exc)) from None

@@ -10,10 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from salesplan.core.i18n import lazy_translator
 from salesplan.core.manifest import PluginManifest
 from salesplan.core.markers import hookimpl
 from salesplan.core.reporting import ReportRequest, ReportResult, ReportSpec
 from salesplan.core.schema import PluginSchema
+
+N_ = lazy_translator("prospecting_report")
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -23,7 +26,8 @@ if TYPE_CHECKING:
 MANIFEST = PluginManifest(
     name="prospecting_report",
     version="0.2.0",
-    summary="Prospecting report: what each prospecting list turns into.",
+    summary=N_("Prospecting report: what each prospecting list turns into."),
+    locale="locale",
 )
 ROLLUP = "prospecting"
 
@@ -37,9 +41,9 @@ def run(request: ReportRequest) -> ReportResult:
 
 PROSPECTING_REPORT = ReportSpec(
     name="prospecting",
-    title="Prospecting",
+    title=N_("Prospecting"),
     run=run,
-    summary="Per prospecting list: prospects worked and converted, actions, and by whom.",
+    summary=N_("Per prospecting list: prospects worked and converted, actions, and by whom."),
     rollups=(ROLLUP,),
 )
 

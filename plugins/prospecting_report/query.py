@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from salesplan.core.db.query_tables import leads, prospecting_lists, prospects
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.reporting import ChartSeries, Column, ReportResult
 from salesplan.core.reports.rollups import rollup_view
 from salesplan.core.reports.sql import add_count, in_range, member_ids, request_range_utc
@@ -34,18 +35,21 @@ from salesplan.plugins.prospecting_report.rollup import (
     prospects_worked,
 )
 
+N_ = lazy_translator("prospecting_report")
+_ = translator("prospecting_report")
+
 if TYPE_CHECKING:
     from salesplan.core.reporting import ReportRequest
 
 COLUMNS: tuple[Column, ...] = (
-    Column(key="list", label="List"),
-    Column(key="prospects", label="Prospects", kind="int"),
-    Column(key="worked", label="Worked", kind="int"),
-    Column(key="converted", label="Converted", kind="int"),
-    Column(key="conversion_rate", label="Conv. rate", kind="percent"),
-    Column(key="actions", label="Actions", kind="counts"),
-    Column(key="lead_actions", label="Lead actions", kind="int"),
-    Column(key="members", label="Members", kind="json"),
+    Column(key="list", label=N_("List")),
+    Column(key="prospects", label=N_("Prospects"), kind="int"),
+    Column(key="worked", label=N_("Worked"), kind="int"),
+    Column(key="converted", label=N_("Converted"), kind="int"),
+    Column(key="conversion_rate", label=N_("Conv. rate"), kind="percent"),
+    Column(key="actions", label=N_("Actions"), kind="counts"),
+    Column(key="lead_actions", label=N_("Lead actions"), kind="int"),
+    Column(key="members", label=N_("Members"), kind="json"),
 )
 
 MEMBER_KEYS: tuple[str, ...] = ("actions", "worked", "converted", "lead_actions")
@@ -137,7 +141,7 @@ def run_prospecting(request: ReportRequest) -> ReportResult:
     ]
     return ReportResult(
         report="prospecting",
-        title="Prospecting",
+        title=_("Prospecting"),
         start=request.start,
         end=request.end,
         columns=list(COLUMNS),

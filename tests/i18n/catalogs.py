@@ -91,6 +91,8 @@ def update(domain: Domain, lang: str) -> tuple[int, int]:
     untranslated)."""
     template = extract(domain)
     catalog = load(domain, lang)
+    if catalog is None and not any(m.id for m in template):
+        return 0, 0  # a domain without texts gets no catalog
     if catalog is None:
         catalog = Catalog(locale=lang, domain=domain.name, project="salesplan",
                           fuzzy=False, creation_date=datetime(2026, 1, 1))

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label
 
 from salesplan.core.action_types import ActionTypeSpec
 from salesplan.core.errors import ConfigError
+from salesplan.core.i18n import N_, _
 from salesplan.tui.shell import cockpit
 
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -33,9 +34,11 @@ def parse_outcomes(text: str) -> list[dict[str, str]]:
             continue
         pieces = [piece.strip() for piece in part.split(":")]
         if len(pieces) > 3 or not ID.match(pieces[0]):
-            raise ConfigError(f"outcome {part!r}: write id[:label[:colour]] with a lowercase id")
+            raise ConfigError(
+                _("outcome {part!r}: write id[:label[:colour]] with a lowercase id").format(
+                part=part))
         if any(o["id"] == pieces[0] for o in outcomes):
-            raise ConfigError(f"outcome {pieces[0]!r} is listed twice")
+            raise ConfigError(_("outcome {pieces!r} is listed twice").format(pieces=pieces[0]))
         outcome = {"id": pieces[0]}
         if len(pieces) > 1 and pieces[1]:
             outcome["label"] = pieces[1]
@@ -49,8 +52,8 @@ class ActionTypeForm(ModalScreen[dict[str, Any] | None]):
     """Returns ``{"id", "label", "icon", "color", "outcomes"}`` or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Save", priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "submit", N_("Save"), priority=True),
     ]
 
     def __init__(self, spec: ActionTypeSpec | None) -> None:
@@ -59,28 +62,29 @@ class ActionTypeForm(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         spec = self.spec
-        title = f"Action type {spec.id}" if spec else "New action type"
+        title = _("Action type {id}").format(id=spec.id) if spec else _("New action type")
         with Vertical(classes="dialog wide"):
             yield Label(title, classes="dialog-title")
             if spec is None:
-                yield Label("Id (lowercase, used in rules and objectives)", classes="field-label")
-                yield Input(id="type-id", placeholder="e.g. demo")
+                yield Label(_("Id (lowercase, used in rules and objectives)"),
+                            classes="field-label")
+                yield Input(id="type-id", placeholder=_("e.g. demo"))
             with Horizontal(classes="form-row"):
                 with Vertical(classes="form-cell"):
-                    yield Label("Label", classes="field-label")
+                    yield Label(_("Label"), classes="field-label")
                     yield Input(spec.label if spec else "", id="type-label")
                 with Vertical(classes="form-cell"):
-                    yield Label("Icon", classes="field-label")
+                    yield Label(_("Icon"), classes="field-label")
                     yield Input(spec.icon if spec else "•", id="type-icon")
                 with Vertical(classes="form-cell"):
-                    yield Label("Colour", classes="field-label")
+                    yield Label(_("Colour"), classes="field-label")
                     yield Input(spec.color if spec else "default", id="type-color")
-            yield Label("Outcomes: id:label:colour, … (order kept)", classes="field-label")
+            yield Label(_("Outcomes: id:label:colour, … (order kept)"), classes="field-label")
             yield Input(outcomes_text(spec), id="type-outcomes",
-                        placeholder="good:Good:green, bad:Bad:red")
+                        placeholder=_("good:Good:green, bad:Bad:red"))
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save (ctrl+s)"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -100,7 +104,9 @@ class ActionTypeForm(ModalScreen[dict[str, Any] | None]):
         if self.spec is None:
             type_id = self.query_one("#type-id", Input).value.strip()
             if not ID.match(type_id):
-                raise ConfigError(f"action type id {type_id!r}: use lowercase letters, digits, _")
+                raise ConfigError(
+                    _("action type id {type_id!r}: use lowercase letters, digits, _").format(
+                    type_id=type_id))
         else:
             type_id = self.spec.id
         return {

@@ -11,11 +11,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from salesplan.core.i18n import N_
+
 
 class ChoiceModal(ModalScreen[str | None]):
     """Returns the chosen option's id, or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(
         self, title: str, choices: list[tuple[str, str]], current: str | None = None

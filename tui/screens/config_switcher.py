@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from salesplan.core.config.loader import display_path
+from salesplan.core.i18n import N_, _
 
 
 def candidate_configs(current: Path) -> list[Path]:
@@ -31,7 +32,7 @@ def candidate_configs(current: Path) -> list[Path]:
 class ConfigSwitcher(ModalScreen[Path | None]):
     """Pick a config from the list, or type a path and press Enter."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, current: Path) -> None:
         super().__init__(classes="dialog-screen")
@@ -40,7 +41,7 @@ class ConfigSwitcher(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="config-dialog"):
-            yield Label("Open a team config", classes="dialog-title")
+            yield Label(_("Open a team config"), classes="dialog-title")
             yield OptionList(
                 *(
                     Option(
@@ -55,10 +56,10 @@ class ConfigSwitcher(ModalScreen[Path | None]):
                 ),
                 id="config-list",
             )
-            yield Label("…or a path", classes="field-label")
-            yield Input(placeholder="path/to/team.toml", id="config-path")
+            yield Label(_("…or a path"), classes="field-label")
+            yield Input(placeholder=_("path/to/team.toml"), id="config-path")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

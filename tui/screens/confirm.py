@@ -11,14 +11,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from salesplan.core.i18n import N_, _
+
 
 class ConfirmModal(ModalScreen[bool]):
     """``dismiss(True)`` on confirm, ``False`` on cancel; the body says what will happen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("y", "confirm", "Yes"),
-        Binding("n", "cancel", "No"),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("y", "confirm", N_("Yes")),
+        Binding("n", "cancel", N_("No")),
     ]
 
     def __init__(self, title: str, body: RenderableType, confirm_label: str = "Apply") -> None:
@@ -34,7 +36,7 @@ class ConfirmModal(ModalScreen[bool]):
                 yield Static(self.body, id="confirm-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.confirm_label} (y)", variant="primary", id="confirm")
-                yield Button("Cancel (n)", id="cancel")
+                yield Button(_("Cancel (n)"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#confirm", Button).focus()

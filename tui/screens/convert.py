@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Select
 
 from salesplan.core.config.models import TeamConfig
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import N_, _
 from salesplan.tui.shell import cockpit
 
 
@@ -29,8 +30,8 @@ class ConvertModal(ModalScreen[ConvertRequest | None]):
     """The conversion form; ``ctrl+s`` converts."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Convert", priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "submit", N_("Convert"), priority=True),
     ]
 
     def __init__(self, *, prospect_name: str, title: str, owner: str | None,
@@ -49,30 +50,31 @@ class ConvertModal(ModalScreen[ConvertRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Convert {self.prospect_name} into a lead", classes="dialog-title")
-            yield Label("Title", classes="field-label")
+            yield Label(_("Convert {prospect_name} into a lead").format(
+                prospect_name=self.prospect_name), classes="dialog-title")
+            yield Label(_("Title"), classes="field-label")
             yield Input(self.default_title, id="convert-title")
             with Horizontal(classes="form-row"):
                 with Vertical(classes="form-cell"):
-                    yield Label("Pipeline", classes="field-label")
+                    yield Label(_("Pipeline"), classes="field-label")
                     yield Select([(p.title, p.id) for p in self.config.pipelines],
                                  value=self.pipeline or Select.NULL, allow_blank=False,
                                  id="convert-pipeline")
                 with Vertical(classes="form-cell"):
-                    yield Label("Step", classes="field-label")
+                    yield Label(_("Step"), classes="field-label")
                     yield Select(self._steps(), allow_blank=False, id="convert-step")
             with Horizontal(classes="form-row"):
                 with Vertical(classes="form-cell"):
-                    yield Label("Owner", classes="field-label")
+                    yield Label(_("Owner"), classes="field-label")
                     yield Select([(m.name, m.id) for m in self.config.members],
                                  value=self.owner or Select.NULL, allow_blank=False,
                                  id="convert-owner")
                 with Vertical(classes="form-cell"):
-                    yield Label("Amount", classes="field-label")
+                    yield Label(_("Amount"), classes="field-label")
                     yield Input("0", type="number", id="convert-amount")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Convert (ctrl+s)", variant="primary", id="convert")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Convert (ctrl+s)"), variant="primary", id="convert")
+                yield Button(_("Cancel"), id="cancel")
 
     def _steps(self) -> list[tuple[str, str]]:
         pipeline = self.config.pipeline(self.pipeline)
@@ -94,7 +96,8 @@ class ConvertModal(ModalScreen[ConvertRequest | None]):
         try:
             amount = float(text)
         except ValueError:
-            cockpit(self.app).show_error(DataError(f"amount: not a number: {text!r}"))
+            cockpit(self.app).show_error(DataError(_("amount: not a number: {text!r}").format(
+                text=text)))
             return
         self.dismiss(
             ConvertRequest(

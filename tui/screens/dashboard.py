@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
+from babel.dates import format_date
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,6 +20,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from salesplan.core.access import LOCAL_ADMIN, Actor
 from salesplan.core.dashboard import PanelContent, panel_content
 from salesplan.core.errors import SalesplanError
+from salesplan.core.i18n import N_, _, current_language
 from salesplan.tui.format import money, outcome_label, short_time, type_label
 from salesplan.tui.queries import DashboardData, dashboard_data
 from salesplan.tui.screens.base import SalesplanScreen
@@ -33,9 +35,9 @@ class DashboardScreen(SalesplanScreen):
     """The manager's landing screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "move_day(-1)", "◀ Day"),
-        Binding("right_square_bracket", "move_day(1)", "Day ▶"),
-        Binding("t", "today", "Today"),
+        Binding("left_square_bracket", "move_day(-1)", N_("◀ Day")),
+        Binding("right_square_bracket", "move_day(1)", N_("Day ▶")),
+        Binding("t", "today", N_("Today")),
     ]
 
     def __init__(self) -> None:
@@ -49,21 +51,21 @@ class DashboardScreen(SalesplanScreen):
         yield NavBar("dashboard")
         with Horizontal(id="date-bar", classes="bar"):
             yield Label("", id="dashboard-day")
-            yield Label("[ ] move the day · t today", classes="hint")
+            yield Label(_("[ ] move the day · t today"), classes="hint")
         with Vertical(id="dashboard"):
             for panel in self.ctx.registry.panels.values():
                 with Vertical(id=f"panel-{panel.name}-box", classes="box panel-box") as box:
-                    box.border_title = panel.title
+                    box.border_title = str(panel.title)
                     yield DataTable(id=f"panel-{panel.name}", classes="panel-table",
                                     cursor_type="row", zebra_stripes=True)
                     yield Static("", id=f"panel-{panel.name}-lines", classes="panel-lines")
             with Horizontal(id="dashboard-lower"):
                 with Vertical(id="today-box", classes="box") as box:
-                    box.border_title = "Actions of the day"
+                    box.border_title = _("Actions of the day")
                     yield DataTable(id="today-actions", cursor_type="row")
                     yield Static("", id="week")
                 with Vertical(id="reminders-box", classes="box") as box:
-                    box.border_title = "Due reminders"
+                    box.border_title = _("Due reminders")
                     yield DataTable(id="reminders", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -75,12 +77,13 @@ class DashboardScreen(SalesplanScreen):
     def load(self) -> None:
         day = self.day or self.sp.today
         self.query_one("#dashboard-day", Label).update(
-            Text.assemble((day.strftime("%A %d %B %Y"), "bold"),
-                          ("  (today)" if day == self.sp.today else "", "dim"))
+            Text.assemble((format_date(day, "EEEE dd MMMM y", locale=current_language()),
+                           "bold"),
+                          ("  " + _("(today)") if day == self.sp.today else "", "dim"))
         )
         ctx, actor = self.ctx, self.sp.actor
         self.in_thread(lambda: (dashboard_data(ctx, day, actor), load_panels(ctx, day, actor)),
-                       self.show_loaded, error_title="Cannot load the dashboard")
+                       self.show_loaded, error_title=_("Cannot load the dashboard"))
 
     def show_loaded(self, loaded: tuple[DashboardData, dict[str, PanelContent]]) -> None:
         data, panels = loaded
@@ -115,15 +118,17 @@ class DashboardScreen(SalesplanScreen):
             )
             actions.append([type_label(type_id, types), str(count), outcomes])
         if not actions:
-            actions.append([Text("No action logged", style="dim"), "", ""])
+            actions.append([Text(_("No action logged"), style="dim"), "", ""])
         fill_table(self.query_one("#today-actions", DataTable),
-                   ["Action", "Count", "Outcomes"], actions)
+                   [_("Action"), _("Count"), _("Outcomes")], actions)
+        created, won = _("Leads created"), _("Leads won")
+        width = max(len(created), len(won)) + 2
         self.query_one("#week", Static).update(
             Text.assemble(
-                (f"Week {data.week_label}\n", "bold"),
-                "Leads created  ", (f"{data.created_count}", "bold cyan"),
+                (_("Week {week}").format(week=data.week_label) + "\n", "bold"),
+                created.ljust(width), (f"{data.created_count}", "bold cyan"),
                 f"  {money(data.created_amount, currency)}\n",
-                "Leads won      ", (f"{data.won_count}", "bold green"),
+                won.ljust(width), (f"{data.won_count}", "bold green"),
                 f"  {money(data.won_amount, currency)}",
             )
         )
@@ -135,9 +140,9 @@ class DashboardScreen(SalesplanScreen):
                 row.target,
             ]
             for row in data.reminders
-        ] or [[Text("Nothing due", style="dim"), "", "", ""]]
-        fill_table(self.query_one("#reminders", DataTable), ["Due", "Action", "Who", "About"],
-                   reminders)
+        ] or [[Text(_("Nothing due"), style="dim"), "", "", ""]]
+        fill_table(self.query_one("#reminders", DataTable),
+                   [_("Due"), _("Action"), _("Who"), _("About")], reminders)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -160,7 +165,8 @@ class DashboardScreen(SalesplanScreen):
         if row.lead_key:
             self.sp.open_lead(row.lead_key)
         elif row.prospect_key:
-            self.notify(f"Prospect {row.target}: see the Prospecting screen (l)")
+            self.notify(_("Prospect {target}: see the Prospecting screen (l)").format(
+                target=row.target))
 
 
 def load_panels(ctx: AppContext, day: date, actor: Actor = LOCAL_ADMIN
@@ -179,7 +185,8 @@ def load_panels(ctx: AppContext, day: date, actor: Actor = LOCAL_ADMIN
         except Exception as exc:  # a plugin's bug: shown in its own box, named
             owner = ctx.registry.owners.get(("panel", name), "?")
             content = PanelContent(lines=[Text(
-                f"panel {name!r} (plugin {owner!r}) failed: {type(exc).__name__}: {exc}",
+                _("panel {name!r} (plugin {owner!r}) failed: {name__}: {exc}").format(
+                    name=name, owner=owner, name__=type(exc).__name__, exc=exc),
                 style="red")])
         contents[name] = content
     return contents

@@ -10,11 +10,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from salesplan.core.i18n import N_, _
+
 
 class ErrorModal(ModalScreen[None]):
     """Shows a ``SalesplanError`` (or any message) instead of crashing the app."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "dismiss_error", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "dismiss_error", N_("Close"))]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -26,7 +28,7 @@ class ErrorModal(ModalScreen[None]):
             yield Label(f"✘ {self.error_title}", classes="dialog-title")
             yield Static(self.message, id="error-message", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", variant="error", id="close")
+                yield Button(_("Close"), variant="error", id="close")
 
     def on_button_pressed(self, _event: Button.Pressed) -> None:
         self.dismiss(None)

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from salesplan.core import services
 from salesplan.core.calendar import to_local
+from salesplan.core.i18n import N_, _
 from salesplan.core.services import LeadFile, LoggedAction
 from salesplan.core.statuses import LEAD_STATUSES
 from salesplan.tui.format import money, outcome_label, short_time, status_text, type_label
@@ -48,10 +49,10 @@ class LeadFileScreen(Screen[None]):
     """Everything about one lead."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("a", "log_action", "Log action"),
-        Binding("m", "move", "Move to…"),
-        Binding("x", "status", "Status…"),
+        Binding("escape", "app.pop_screen", N_("Back")),
+        Binding("a", "log_action", N_("Log action")),
+        Binding("m", "move", N_("Move to…")),
+        Binding("x", "status", N_("Status…")),
     ]
 
     def __init__(self, key: str) -> None:
@@ -72,10 +73,10 @@ class LeadFileScreen(Screen[None]):
         yield Header()
         with Horizontal(id="lead-top"):
             with Vertical(id="lead-fields-box", classes="box") as box:
-                box.border_title = "Lead"
+                box.border_title = _("Lead")
                 yield Static("", id="lead-fields")
             with Vertical(id="lead-steps-box", classes="box") as box:
-                box.border_title = "Step history"
+                box.border_title = _("Step history")
                 steps: DataTable[Any] = DataTable(
                     id="lead-steps", cursor_type="none", show_cursor=False
                 )
@@ -83,7 +84,7 @@ class LeadFileScreen(Screen[None]):
                 yield steps
         yield Static("", id="lead-effects")
         with Vertical(id="lead-actions-box", classes="box") as box:
-            box.border_title = "Actions"
+            box.border_title = _("Actions")
             yield DataTable(id="lead-actions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -98,7 +99,7 @@ class LeadFileScreen(Screen[None]):
                 lead = services.get_lead(session, key, actor=actor)
                 return services.lead_file(session, ctx, lead, actor=actor)
 
-        run_in_thread(self, fetch, self.show_file, error_title="Cannot open the lead")
+        run_in_thread(self, fetch, self.show_file, error_title=_("Cannot open the lead"))
 
     # -- rendering --------------------------------------------------------------------------
 
@@ -136,11 +137,11 @@ class LeadFileScreen(Screen[None]):
             )
         questions = self._questions()
         if file.fields:
-            grid.add_row(Text("Script answers", style="bold underline"), "")
+            grid.add_row(Text(_("Script answers"), style="bold underline"), "")
         for key, value in file.fields.items():
             grid.add_row(questions.get(key, key), Text(_answer(value), style="italic"))
         self.query_one("#lead-fields", Static).update(grid)
-        self.query_one("#lead-fields-box").border_title = f"Lead {lead.key}"
+        self.query_one("#lead-fields-box").border_title = _("Lead {key}").format(key=lead.key)
         fill_table(self.query_one("#lead-steps", DataTable), ["Entered", "Step"],
                    [[short_time(to_local(c.at, tz)), c.step] for c in file.steps])
         timeline = sorted([*file.prospect_actions, *file.actions],
@@ -155,7 +156,7 @@ class LeadFileScreen(Screen[None]):
                 answers_text(action.answers),
             ]
             for action in timeline
-        ] or [[Text("No action yet — press a to log one", style="dim"), "", "", "", "", ""]]
+        ] or [[Text(_("No action yet — press a to log one"), style="dim"), "", "", "", "", ""]]
         fill_table(self.query_one("#lead-actions", DataTable),
                    ["When", "Action", "Outcome", "Who", "Note", "Answers"], rows)
         self._show_effects()
@@ -192,14 +193,14 @@ class LeadFileScreen(Screen[None]):
         ctx, key, at, actor = self.ctx, self.key, self.sp.now(), self.sp.actor
         run_in_thread(self, lambda: request.record(ctx, at=at, lead=key, actor=actor),
                       self.logged,
-                      group=WRITE_GROUP, error_title="Cannot log the action")
+                      group=WRITE_GROUP, error_title=_("Cannot log the action"))
 
     def logged(self, logged: LoggedAction) -> None:
         self.sp.data_changed()
         spec = self.ctx.registry.action_types.get(logged.action.action_type)
         label = spec.label if spec else logged.action.action_type
         self.last_effects = [f"{label} logged", *logged.effects]
-        self.notify(" · ".join(self.last_effects), title="Action logged")
+        self.notify(" · ".join(self.last_effects), title=_("Action logged"))
         for warning in logged.warnings:
             self.notify(warning, severity="warning", timeout=8)
         self.load()
@@ -246,4 +247,4 @@ class LeadFileScreen(Screen[None]):
             self.load()
 
         run_in_thread(self, lambda: change_lead(ctx, key, change, at, actor), done,
-                      group=WRITE_GROUP, error_title="Cannot change the lead")
+                      group=WRITE_GROUP, error_title=_("Cannot change the lead"))

@@ -18,6 +18,7 @@ from salesplan.core import services
 from salesplan.core.access import LOCAL_ADMIN, Actor
 from salesplan.core.action_types import ActionTypeSpec
 from salesplan.core.config.models import Question, TeamConfig
+from salesplan.core.i18n import N_, _
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -63,7 +64,7 @@ def question_widget(question: Question, value: Any = None) -> Input | Select[Any
                       prompt="—")
     text = "" if value is None else str(value)
     if question.kind == "number":
-        return Input(text, type="number", id=widget_id, placeholder="a number")
+        return Input(text, type="number", id=widget_id, placeholder=_("a number"))
     return Input(text, id=widget_id)
 
 
@@ -71,8 +72,8 @@ class LogActionModal(ModalScreen[ActionRequest | None]):
     """Choose and describe the action; ``ctrl+s`` (or the Log button) submits."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Log", priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "submit", N_("Log"), priority=True),
     ]
 
     def __init__(
@@ -96,11 +97,12 @@ class LogActionModal(ModalScreen[ActionRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="log-dialog"):
-            yield Label(f"Log an action on {self.target}", classes="dialog-title")
+            yield Label(_("Log an action on {target}").format(
+                target=self.target), classes="dialog-title")
             with VerticalScroll(id="log-form"):
                 with Horizontal(classes="form-row"):
                     with Vertical(classes="form-cell"):
-                        yield Label("Action", classes="field-label")
+                        yield Label(_("Action"), classes="field-label")
                         yield Select(
                             [(f"{t.icon} {t.label}", t.id) for t in self.action_types.values()],
                             value=self.action_type if self.action_type else Select.NULL,
@@ -108,10 +110,10 @@ class LogActionModal(ModalScreen[ActionRequest | None]):
                             id="action-type",
                         )
                     with Vertical(classes="form-cell"):
-                        yield Label("Outcome", classes="field-label")
+                        yield Label(_("Outcome"), classes="field-label")
                         yield Select(self._outcome_options(), allow_blank=False, id="outcome")
                     with Vertical(classes="form-cell"):
-                        yield Label("Who", classes="field-label")
+                        yield Label(_("Who"), classes="field-label")
                         members = [(m.name, m.id) for m in self.config.members]
                         yield Select(
                             members,
@@ -119,12 +121,12 @@ class LogActionModal(ModalScreen[ActionRequest | None]):
                             allow_blank=False,
                             id="member",
                         )
-                yield Label("Note", classes="field-label")
-                yield Input(id="note", placeholder="optional")
+                yield Label(_("Note"), classes="field-label")
+                yield Input(id="note", placeholder=_("optional"))
                 yield Vertical(id="script-questions")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Log (ctrl+s)", variant="primary", id="log")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Log (ctrl+s)"), variant="primary", id="log")
+                yield Button(_("Cancel"), id="cancel")
 
     async def on_mount(self) -> None:
         await self._show_questions()
@@ -161,7 +163,7 @@ class LogActionModal(ModalScreen[ActionRequest | None]):
                 )
             )
         if rows:
-            await box.mount_all([Label("Call script", classes="dialog-subtitle"), *rows])
+            await box.mount_all([Label(_("Call script"), classes="dialog-subtitle"), *rows])
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id != "action-type" or event.value == self.action_type:

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Label, OptionList
 
+from salesplan.core.i18n import N_, _
 from salesplan.core.statuses import LEAD_STATUSES
 from salesplan.tui.lead_writes import LeadChange, change_lead, move_to, set_status
 from salesplan.tui.queries import BoardColumn, LeadCard, board, board_page
@@ -28,15 +29,15 @@ class PipelineScreen(SalesplanScreen):
     """The board of the current pipeline."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "column(-1)", "◀ Column", show=False),
-        Binding("right", "column(1)", "Column ▶", show=False),
-        Binding("greater_than_sign,shift+right", "shift_step(1)", "Next step"),
-        Binding("less_than_sign,shift+left", "shift_step(-1)", "Prev step"),
-        Binding("m", "move", "Move to…"),
-        Binding("w", "set_status('won')", "Won"),
-        Binding("x", "status", "Status…"),
-        Binding("f", "filter_owner", "Owner"),
-        Binding("v", "switch_pipeline", "Pipeline"),
+        Binding("left", "column(-1)", N_("◀ Column"), show=False),
+        Binding("right", "column(1)", N_("Column ▶"), show=False),
+        Binding("greater_than_sign,shift+right", "shift_step(1)", N_("Next step")),
+        Binding("less_than_sign,shift+left", "shift_step(-1)", N_("Prev step")),
+        Binding("m", "move", N_("Move to…")),
+        Binding("w", "set_status('won')", N_("Won")),
+        Binding("x", "status", N_("Status…")),
+        Binding("f", "filter_owner", N_("Owner")),
+        Binding("v", "switch_pipeline", N_("Pipeline")),
     ]
 
     def __init__(self) -> None:
@@ -54,7 +55,7 @@ class PipelineScreen(SalesplanScreen):
         with Horizontal(classes="bar"):
             yield Label("", id="pipeline-name")
             yield Label("", id="owner-filter")
-            yield Label("v pipeline · f owner · enter open · < > move", classes="hint")
+            yield Label(_("v pipeline · f owner · enter open · < > move"), classes="hint")
         spec = self.ctx.config.pipeline(self.pipeline) if self.pipeline else None
         with Horizontal(id="board"):
             for index, step in enumerate(spec.steps if spec else []):
@@ -84,7 +85,7 @@ class PipelineScreen(SalesplanScreen):
         ctx, pipeline, owner, actor = self.ctx, self.pipeline, self.owner, self.sp.actor
         self.in_thread(lambda: board(ctx, pipeline=pipeline, owner=owner, actor=actor),
                        self.show_board,
-                       error_title="Cannot load the pipeline")
+                       error_title=_("Cannot load the pipeline"))
 
     def show_board(self, data: list[BoardColumn]) -> None:
         owners = {m.id: m.name for m in self.ctx.config.members}
@@ -143,7 +144,7 @@ class PipelineScreen(SalesplanScreen):
         column = self.focused_column
         card = column.selected_card if column else None
         if card is None:
-            self.notify("Select a lead first", severity="warning")
+            self.notify(_("Select a lead first"), severity="warning")
         return card
 
     def action_shift_step(self, delta: int) -> None:
@@ -154,7 +155,7 @@ class PipelineScreen(SalesplanScreen):
         steps = [c.step for c in self.columns]
         index = column.index + delta
         if not 0 <= index < len(steps):
-            self.notify("No step that way", severity="warning")
+            self.notify(_("No step that way"), severity="warning")
             return
         self.move_to(card, steps[index])
 

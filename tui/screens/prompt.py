@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label
 
 from salesplan.core.calendar import parse_day
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import N_, _
 
 if TYPE_CHECKING:
     from salesplan.tui.shell import Cockpit
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 class PromptModal(ModalScreen[str | None]):
     """Returns the text entered (Enter or OK), or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__(classes="dialog-screen")
@@ -35,8 +36,8 @@ class PromptModal(ModalScreen[str | None]):
             yield Label(self.dialog_title, classes="dialog-title")
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("OK"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -69,4 +70,4 @@ def ask_remind_day(app: Cockpit, then: Callable[[date], None]) -> None:
         then(day)
 
     default = (app.today + timedelta(days=7)).isoformat()
-    app.push_screen(PromptModal("Remind on (YYYY-MM-DD)", default), chosen)
+    app.push_screen(PromptModal(_("Remind on (YYYY-MM-DD)"), default), chosen)

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 
 from salesplan.core import services
 from salesplan.core.calendar import period_containing
+from salesplan.core.i18n import N_, _
 from salesplan.core.reporting import ReportResult
 from salesplan.core.services import LoggedAction
 from salesplan.tui.queries import ProspectRow, list_names, prospects_of
@@ -33,10 +34,10 @@ class ProspectingScreen(SalesplanScreen):
     """Lists and their prospects."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "move_month(-1)", "◀ Month"),
-        Binding("right_square_bracket", "move_month(1)", "Month ▶"),
-        Binding("c", "cold_call", "Cold call"),
-        Binding("v", "convert", "Convert"),
+        Binding("left_square_bracket", "move_month(-1)", N_("◀ Month")),
+        Binding("right_square_bracket", "move_month(1)", N_("Month ▶")),
+        Binding("c", "cold_call", N_("Cold call")),
+        Binding("v", "convert", N_("Convert")),
     ]
 
     def __init__(self) -> None:
@@ -51,12 +52,12 @@ class ProspectingScreen(SalesplanScreen):
         yield NavBar("prospecting")
         with Horizontal(classes="bar"):
             yield Label("", id="prospecting-range")
-            yield Label("[ ] month · c cold call · v convert · enter open lead", classes="hint")
+            yield Label(_("[ ] month · c cold call · v convert · enter open lead"), classes="hint")
         with Vertical(id="lists-box", classes="box") as box:
-            box.border_title = "Prospecting lists"
+            box.border_title = _("Prospecting lists")
             yield ResultTable(id="lists")
         with Vertical(id="prospects-box", classes="box") as box:
-            box.border_title = "Prospects"
+            box.border_title = _("Prospects")
             yield DataTable(id="prospects", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -81,13 +82,13 @@ class ProspectingScreen(SalesplanScreen):
             result = run_report(ctx, REPORT, start, end, {}, actor) if has_report else None
             return names, result
 
-        self.in_thread(fetch, self.show_lists, error_title="Cannot load the lists")
+        self.in_thread(fetch, self.show_lists, error_title=_("Cannot load the lists"))
 
     def show_lists(self, data: tuple[list[str], ReportResult | None]) -> None:
         names, result = data
         table = self.query_one("#lists", ResultTable)
         if result is None:
-            result = ReportResult(report=REPORT, title="Lists",
+            result = ReportResult(report=REPORT, title=_("Lists"),
                                   rows=[{"list": name} for name in names])
         visible = [c for c in result.columns if c.key != "members"]
         table.show(result.model_copy(update={"columns": visible}),
@@ -108,10 +109,10 @@ class ProspectingScreen(SalesplanScreen):
 
     def _select_list(self, name: str) -> None:
         self.current_list = name
-        self.query_one("#prospects-box").border_title = f"Prospects of {name}"
+        self.query_one("#prospects-box").border_title = _("Prospects of {name}").format(name=name)
         ctx, actor = self.ctx, self.sp.actor
         self.in_thread(lambda: prospects_of(ctx, name, actor=actor), self.show_prospects,
-                       group="prospects", error_title="Cannot load the prospects")
+                       group="prospects", error_title=_("Cannot load the prospects"))
 
     def show_prospects(self, data: tuple[int, list[ProspectRow]]) -> None:
         total, rows = data
@@ -140,7 +141,8 @@ class ProspectingScreen(SalesplanScreen):
         if rows and at > 0:
             table.move_cursor(row=min(at, len(rows) - 1))
         if total > len(rows):
-            self.query_one("#prospects-box").border_subtitle = f"first {len(rows)} of {total}"
+            self.query_one("#prospects-box").border_subtitle = _(
+                "first {n_rows} of {total}").format(n_rows=len(rows), total=total)
         else:
             self.query_one("#prospects-box").border_subtitle = f"{total}"
 
@@ -154,7 +156,7 @@ class ProspectingScreen(SalesplanScreen):
     def _prospect(self) -> ProspectRow | None:
         table = self.query_one("#prospects", DataTable)
         if not self.prospects or not 0 <= table.cursor_row < len(self.prospects):
-            self.notify("Select a prospect first", severity="warning")
+            self.notify(_("Select a prospect first"), severity="warning")
             return None
         return self.prospects[table.cursor_row]
 
@@ -193,21 +195,22 @@ class ProspectingScreen(SalesplanScreen):
         def done(logged: LoggedAction) -> None:
             self.sp.data_changed()
             self.notify(" · ".join([f"{prospect.name}: action logged", *logged.effects]),
-                        title="Action logged")
+                        title=_("Action logged"))
             for warning in logged.warnings:
                 self.notify(warning, severity="warning", timeout=8)
             self.load()
 
         self.in_thread(lambda: request.record(ctx, at=at, prospect=prospect.key, actor=actor),
                        done,
-                       group=WRITE_GROUP, error_title="Cannot log the action")
+                       group=WRITE_GROUP, error_title=_("Cannot log the action"))
 
     def action_convert(self) -> None:
         prospect = self._prospect()
         if prospect is None:
             return
         if prospect.lead_key:
-            self.notify(f"{prospect.name} is already lead {prospect.lead_key}",
+            self.notify(_("{name} is already lead {lead_key}").format(
+                name=prospect.name, lead_key=prospect.lead_key),
                         severity="warning")
             return
         modal = ConvertModal(
@@ -241,7 +244,8 @@ class ProspectingScreen(SalesplanScreen):
 
         def done(key: str) -> None:
             self.sp.data_changed()
-            self.notify(f"{prospect.name} converted into lead {key}", title="Converted")
+            self.notify(_("{name} converted into lead {key}").format(
+                name=prospect.name, key=key), title=_("Converted"))
             self.load()
 
-        self.in_thread(write, done, group=WRITE_GROUP, error_title="Cannot convert the prospect")
+        self.in_thread(write, done, group=WRITE_GROUP, error_title=_("Cannot convert the prospect"))

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from salesplan.core.config.writer import atomic_write_text
 from salesplan.core.errors import DataError, SalesplanError
+from salesplan.core.i18n import N_, _, ngettext
 from salesplan.core.render import to_csv
 from salesplan.core.reporting import ReportOption, ReportResult, ReportSpec, option_choices
 from salesplan.tui.reports import RANGE_PRESETS, preset_range, run_report
@@ -46,7 +47,7 @@ def option_label(option: ReportOption) -> str:
 def option_help(option: ReportOption) -> str:
     """The option's help, what it takes and its default: the tooltip of its label and
     control (``Fewest leads … · a whole number · default 10``)."""
-    parts = [option.help.strip()] if option.help.strip() else []
+    parts = [str(option.help).strip()] if option.help.strip() else []
     if option.kind in KIND_HINTS:
         parts.append(KIND_HINTS[option.kind])
     if option.default is not None:
@@ -83,8 +84,8 @@ def option_widget(option: ReportOption, app: Any) -> Horizontal:
 
 def options_hint(spec: ReportSpec) -> str:
     """The line under the form: the report's summary, then each option's help."""
-    lines = [spec.summary]
-    helps = [f"{option_label(option)}: {option.help.strip()}" for option in spec.options
+    lines = [str(spec.summary)]
+    helps = [f"{option_label(option)}: {str(option.help).strip()}" for option in spec.options
              if option.help.strip()]
     if helps:
         lines.append(" · ".join(helps))
@@ -95,10 +96,10 @@ class ReportsScreen(SalesplanScreen):
     """Pick a report, a range and options; read the table and the chart."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "shift_range(-1)", "◀ Range"),
-        Binding("right_square_bracket", "shift_range(1)", "Range ▶"),
-        Binding("ctrl+r", "run", "Run"),
-        Binding("e", "export", "Export CSV"),
+        Binding("left_square_bracket", "shift_range(-1)", N_("◀ Range")),
+        Binding("right_square_bracket", "shift_range(1)", N_("Range ▶")),
+        Binding("ctrl+r", "run", N_("Run")),
+        Binding("e", "export", N_("Export CSV")),
     ]
 
     def __init__(self) -> None:
@@ -127,7 +128,8 @@ class ReportsScreen(SalesplanScreen):
             self.start, self.end = preset_range(self.preset, self.sp.today,
                                                 self.ctx.config.team.week_starts)
         listing = OptionList(
-            *(Option(Text.assemble((spec.title, "bold"), "\n", (spec.name, "dim")), id=spec.name)
+            *(Option(Text.assemble((str(spec.title), "bold"), "\n", (spec.name, "dim")),
+                     id=spec.name)
               for spec in reports.values()),
             id="report-list",
         )
@@ -139,7 +141,7 @@ class ReportsScreen(SalesplanScreen):
         yield NavBar("reports")
         with Horizontal():
             with Vertical(id="report-list-box", classes="box") as box:
-                box.border_title = "Reports"
+                box.border_title = _("Reports")
                 yield listing
             with Vertical(id="report-main"):
                 with Horizontal(id="report-form", classes="form-row"):
@@ -147,14 +149,14 @@ class ReportsScreen(SalesplanScreen):
                                  + [("Custom", CUSTOM)], value=self.preset, allow_blank=False,
                                  id="range-preset")
                     yield Input(self.start.isoformat(), id="range-from",
-                                placeholder="from YYYY-MM-DD")
+                                placeholder=_("from YYYY-MM-DD"))
                     yield Input(self.end.isoformat(), id="range-to",
-                                placeholder="to YYYY-MM-DD")
+                                placeholder=_("to YYYY-MM-DD"))
                 # Below the range, a row of its own: each option is a label and a control.
                 yield Horizontal(id="report-options", classes="form-row")
                 yield Label("", id="report-summary", classes="hint")
                 with Vertical(id="report-result-box", classes="box") as box:
-                    box.border_title = "Result"
+                    box.border_title = _("Result")
                     yield ResultTable(id="report-table")
                 yield ReportChart(id="report-chart")
         yield Footer()
@@ -215,7 +217,8 @@ class ReportsScreen(SalesplanScreen):
         try:
             start, end = (date.fromisoformat(text) for text in texts)
         except ValueError:
-            raise DataError(f"not a date range: {texts[0]!r} → {texts[1]!r} (use YYYY-MM-DD)"
+            raise DataError(_("not a date range: {texts!r} → {texts2!r} (use YYYY-MM-DD)").format(
+                texts=texts[0], texts2=texts[1])
                             ) from None
         return start, end
 
@@ -260,7 +263,7 @@ class ReportsScreen(SalesplanScreen):
     def load(self) -> None:
         spec = self.spec
         if spec is None:
-            self.query_one("#report-summary", Label).update("No report is enabled")
+            self.query_one("#report-summary", Label).update(_("No report is enabled"))
             return
         if self._form_report != spec.name:
             return  # its options are being built; the builder runs it next
@@ -272,17 +275,20 @@ class ReportsScreen(SalesplanScreen):
             return
         self.start, self.end = start, end
         ctx, name, actor = self.ctx, spec.name, self.sp.actor
-        self.query_one("#report-result-box").border_title = f"{spec.title} · running…"
+        self.query_one("#report-result-box").border_title = _("{title} · running…").format(
+            title=spec.title)
         self.in_thread(lambda: run_report(ctx, name, start, end, options, actor),
                        self.show_result,
-                       error_title=f"Report {spec.title} failed", catch_all=True)
+                       error_title=_("Report {title} failed").format(
+                           title=spec.title), catch_all=True)
 
     def show_result(self, result: ReportResult) -> None:
         try:
             self._draw(result)
         except Exception as exc:  # a plugin's result the table or the chart cannot show
-            self.sp.show_error(f"report {result.report!r} returned a result that cannot be "
-                               f"shown: {type(exc).__name__}: {exc}",
+            self.sp.show_error(_("report {report!r} returned a result that cannot be shown: "
+                                 "{name__}: {exc}").format(
+                report=result.report, name__=type(exc).__name__, exc=exc),
                                f"Report {result.title} failed")
 
     def _draw(self, result: ReportResult) -> None:
@@ -293,7 +299,7 @@ class ReportsScreen(SalesplanScreen):
             span = f" · {result.start.isoformat()} → {result.end.isoformat()}"
         box.border_title = f"{result.title}{span}"
         count = len(result.rows)
-        box.border_subtitle = f"{count} row" if count == 1 else f"{count} rows"
+        box.border_subtitle = ngettext("{count} row", "{count} rows", count).format(count=count)
         self.query_one("#report-table", ResultTable).show(
             result, self.ctx.registry.action_types
         )
@@ -333,7 +339,7 @@ class ReportsScreen(SalesplanScreen):
             return
         result = self.result
         if result is None:
-            self.notify("Run a report first", severity="warning")
+            self.notify(_("Run a report first"), severity="warning")
             return
         span = f"-{result.start.isoformat()}-{result.end.isoformat()}" if result.start and \
             result.end else ""
@@ -347,14 +353,16 @@ class ReportsScreen(SalesplanScreen):
                 path = self.ctx.config_path.parent / path
             try:
                 if not path.parent.is_dir():
-                    raise DataError(f"{path.parent}: folder does not exist")
+                    raise DataError(_("{parent}: folder does not exist").format(parent=path.parent))
                 atomic_write_text(path, to_csv(result))
             except OSError as exc:
-                self.sp.show_error(f"{path}: cannot write: {exc.strerror}", "Export failed")
+                self.sp.show_error(_("{path}: cannot write: {strerror}").format(
+                    path=path, strerror=exc.strerror), "Export failed")
                 return
             except SalesplanError as exc:
                 self.sp.show_error(exc, "Export failed")
                 return
-            self.notify(f"Exported {len(result.rows)} rows to {path}", title="CSV")
+            self.notify(_("Exported {n_rows} rows to {path}").format(
+                n_rows=len(result.rows), path=path), title=_("CSV"))
 
-        self.app.push_screen(PromptModal("Export to CSV file", str(default)), chosen)
+        self.app.push_screen(PromptModal(_("Export to CSV file"), str(default)), chosen)

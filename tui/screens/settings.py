@@ -15,6 +15,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Label, TabbedContent, TabPane
 
 from salesplan.core.errors import SalesplanError
+from salesplan.core.i18n import N_, _
 from salesplan.tui import config_edit
 from salesplan.tui.config_edit import Edit
 from salesplan.tui.screens.action_type_form import ActionTypeForm
@@ -30,9 +31,9 @@ class SettingsScreen(SalesplanScreen):
     """The config, editable."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_type", "New type"),
-        Binding("e", "edit", "Edit"),
-        Binding("x", "disable", "Disable/toggle"),
+        Binding("n", "new_type", N_("New type")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("x", "disable", N_("Disable/toggle")),
     ]
 
     def compose(self) -> ComposeResult:
@@ -40,13 +41,13 @@ class SettingsScreen(SalesplanScreen):
         yield NavBar("settings")
         yield Label("", id="settings-file", classes="settings-hint")
         with TabbedContent(id="settings-tabs"):
-            with TabPane("Action types", id="tab-types"):
+            with TabPane(_("Action types"), id="tab-types"):
                 yield DataTable(id="types", cursor_type="row", zebra_stripes=True)
-            with TabPane("Pipelines", id="tab-pipelines"):
+            with TabPane(_("Pipelines"), id="tab-pipelines"):
                 yield DataTable(id="pipelines", cursor_type="row", zebra_stripes=True)
-            with TabPane("Segments", id="tab-members"):
+            with TabPane(_("Segments"), id="tab-members"):
                 yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
-            with TabPane("Plugins", id="tab-plugins"):
+            with TabPane(_("Plugins"), id="tab-plugins"):
                 yield DataTable(id="plugins", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -135,7 +136,7 @@ class SettingsScreen(SalesplanScreen):
             self.sp.show_error(exc, "Cannot edit the config")
             return
         if not change.changed:
-            self.notify("Nothing to change")
+            self.notify(_("Nothing to change"))
             return
         body = Syntax(change.diff(), "diff", theme="ansi_dark", background_color="default")
 
@@ -143,7 +144,8 @@ class SettingsScreen(SalesplanScreen):
             if ok:
                 self._write(edit, what)
 
-        self.app.push_screen(ConfirmModal(f"{what} — save to {change.path.name}?", body,
+        self.app.push_screen(ConfirmModal(_("{what} — save to {name}?").format(
+            what=what, name=change.path.name), body,
                                           "Save"), confirmed)
 
     def _write(self, edit: Edit, what: str) -> None:
@@ -155,9 +157,10 @@ class SettingsScreen(SalesplanScreen):
         def done(_none: None) -> None:
             if not self.sp.reload_or_report("Saved, but the config does not reload"):
                 return
-            self.notify(f"{what}: saved and reloaded", title=ctx.config_path.name)
+            self.notify(_("{what}: saved and reloaded").format(
+                what=what), title=ctx.config_path.name)
 
-        self.in_thread(write, done, group=WRITE_GROUP, error_title="Not saved")
+        self.in_thread(write, done, group=WRITE_GROUP, error_title=_("Not saved"))
 
     def on_context_changed(self) -> None:
         self._generation = self.sp.generation
@@ -173,7 +176,7 @@ class SettingsScreen(SalesplanScreen):
             if values is None:
                 return
             if values["id"] in self.ctx.registry.action_types:
-                self.sp.show_error(f"action type {values['id']!r} already exists",
+                self.sp.show_error(_("action type {id!r} already exists").format(id=values['id']),
                                    "Cannot create")
                 return
             self.save(config_edit.set_action_type(
@@ -249,7 +252,8 @@ class SettingsScreen(SalesplanScreen):
                       f"Steps of {pipeline.id}")
 
         self.app.push_screen(
-            PromptModal(f"Steps of {pipeline.title}, in order (comma-separated)",
+            PromptModal(_("Steps of {title}, in order (comma-separated)").format(
+                title=pipeline.title),
                         ", ".join(pipeline.steps)),
             chosen,
         )

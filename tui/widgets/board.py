@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from salesplan.core.i18n import _
 from salesplan.tui.format import money, short_time
 from salesplan.tui.queries import BoardColumn, LeadCard
 
@@ -99,11 +100,12 @@ class BoardColumnView(Vertical):
         if len(self.cards) < self.total:
             items.append(None)
             items.append(
-                Option(Text(f"▼ more ({len(self.cards)} of {self.total} shown)", style="dim"),
+                Option(Text(_("▼ more ({n_cards} of {total} shown)").format(
+                    n_cards=len(self.cards), total=self.total), style="dim"),
                        id=MORE)
             )
         if not self.cards:
-            items.append(Option(Text("no open lead", style="dim"), disabled=True))
+            items.append(Option(Text(_("no open lead"), style="dim"), disabled=True))
         self.options.add_options(items)
 
     @property

@@ -35,7 +35,7 @@ class NavBar(Static):
             entries.append((f"plugin:{spec.name}", spec.title, spec.key or ""))
         parts = []
         for name, title, key in entries:
-            label = escape(title) + (f" [dim]{escape(key)}[/]" if key else "")
+            label = escape(str(title)) + (f" [dim]{escape(key)}[/]" if key else "")
             if name == self.current:
                 parts.append(f"[bold reverse] {label} [/]")
             else:

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from salesplan.core.action_types import ActionTypeSpec
+from salesplan.core.i18n import _
 from salesplan.core.render import format_cell
 from salesplan.core.reporting import Column, ReportResult
 from salesplan.tui.widgets.tables import fill_table
@@ -39,13 +40,13 @@ class ResultTable(DataTable[Text]):
                 if c.key in result.totals else Text("")
                 for c in columns
             ]
-            cells[0] = Text("Total")
+            cells[0] = Text(_("Total"))
             for cell in cells:
                 if isinstance(cell, Text):
                     cell.stylize("bold")
             rows.append(cells)
             keys.append("totals")
         if not result.flat_rows and columns:
-            rows.append([Text("no rows", style="dim"), *[Text("")] * (len(columns) - 1)])
+            rows.append([Text(_("no rows"), style="dim"), *[Text("")] * (len(columns) - 1)])
             keys.append(None)
-        fill_table(self, [Text(c.label, style="bold") for c in columns], rows, keys)
+        fill_table(self, [Text(str(c.label), style="bold") for c in columns], rows, keys)

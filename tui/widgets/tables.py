@@ -39,6 +39,7 @@ def fill_table(
     A row whose cells all fit on one line gets height 1 rather than auto: the same look, but
     Textual then need not render every cell of the row to measure it (for a few hundred rows
     that measuring blocked input for over a second)."""
+    columns = [str(label) if isinstance(label, str) else label for label in columns]  # N_
     widths = [cell_width(label) for label in columns]
     cell_widths = [[cell_width(cell) for cell in row[: len(widths)]] for row in rows]
     for row_widths in cell_widths:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
+from salesplan.core.i18n import N_, _
 from salesplan.core.manual import docs_folder, page, pages
 
 
 @click.command("docs")
 @click.argument("name", metavar="[PAGE]", required=False)
 @click.option("--path", "path_only", is_flag=True,
-              help="Print only the path (of the folder, or of PAGE).")
+              help=N_("Print only the path (of the folder, or of PAGE)."))
 def docs_command(name: str | None, path_only: bool) -> None:
     """Show where salesplan's documentation is installed, or print PAGE (plugins,
     internals, architecture, digest)."""
@@ -19,12 +20,12 @@ def docs_command(name: str | None, path_only: bool) -> None:
         if path_only:
             click.echo(str(folder))
             return
-        click.echo(f"salesplan's documentation is in {folder}:")
+        click.echo(_("salesplan's documentation is in {folder}:").format(folder=folder))
         listed = pages()
         width = max(len(item.path.name) for item in listed)
         for item in listed:
             click.echo(f"  {item.path.name:<{width}}  {item.title}")
-        click.echo("`salesplan docs PAGE` prints a page; `--path` prints only where it is.")
+        click.echo(_("`salesplan docs PAGE` prints a page; `--path` prints only where it is."))
         return
     found = page(name)
     if path_only:

@@ -15,6 +15,7 @@ import click
 
 from salesplan.core import __version__
 from salesplan.core.errors import SalesplanError
+from salesplan.core.i18n import N_, _
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "plugin"
 """``salesplan/core/templates/plugin``."""
@@ -39,14 +40,16 @@ def check_name(name: str) -> str:
     """A plugin name (lowercase letters, digits and ``_``) no built-in plugin has."""
     if not _NAME.match(name):
         raise SalesplanError(
-            f"plugin name {name!r} must be lowercase letters, digits and _, starting with a "
-            "letter (it is used in [plugins] enabled)"
+            _("plugin name {name!r} must be lowercase letters, digits and _, starting with a "
+              "letter (it is used in [plugins] enabled)").format(
+                name=name)
         )
     from salesplan.core.pluginmanager import builtin_root, plugin_folders
 
     taken = {*RESERVED, *(folder.name for folder in plugin_folders(builtin_root()))}
     if name in taken:
-        raise SalesplanError(f"a built-in plugin is named {name!r}: choose another name")
+        raise SalesplanError(_("a built-in plugin is named {name!r}: choose another name").format(
+            name=name))
     return name
 
 
@@ -76,7 +79,8 @@ def write_plugin(name: str, directory: Path) -> tuple[Path, list[Path]]:
     values = placeholders(check_name(name))
     root = directory / values["dist"]
     if root.exists():
-        raise SalesplanError(f"{root}: already exists; choose another --dir or remove it")
+        raise SalesplanError(_("{root}: already exists; choose another --dir or remove it").format(
+            root=root))
     written: list[Path] = []
     try:
         for target, template in FILES.items():
@@ -86,7 +90,8 @@ def write_plugin(name: str, directory: Path) -> tuple[Path, list[Path]]:
             path.write_text(render(text, values), encoding="utf-8")
             written.append(path)
     except OSError as exc:
-        raise SalesplanError(f"{root}: cannot write: {exc.strerror or exc}") from None
+        raise SalesplanError(_("{root}: cannot write: {value}").format(
+            root=root, value=exc.strerror or exc)) from None
     return root, written
 
 
@@ -94,19 +99,21 @@ def write_plugin(name: str, directory: Path) -> tuple[Path, list[Path]]:
 @click.argument("name")
 @click.option("--dir", "directory", default=".", show_default=True, metavar="D",
               type=click.Path(file_okay=False),
-              help="Folder in which to create salesplan-NAME/.")
+              help=N_("Folder in which to create salesplan-NAME/."))
 def new_plugin_command(name: str, directory: str) -> None:
     """Write a complete plugin package NAME (entry point, manifest, action type, report,
     notifier, tests, README) into D/salesplan-NAME."""
     root, written = write_plugin(name, Path(directory))
-    click.echo(f"Wrote plugin {name!r} in {root}:")
+    click.echo(_("Wrote plugin {name!r} in {root}:").format(name=name, root=root))
     for path in written:
         click.echo(f"  {path.relative_to(root)}")
-    click.echo("Next:")
-    click.echo(f"  cd {root}")
-    click.echo("  pip install -e '.[test]'   # salesplan then finds it through its entry point")
-    click.echo("  pytest                     # its tests, on salesplan's test helper")
-    click.echo(f"  salesplan plugins          # '{name}' is listed; enable it in [plugins] enabled")
+    click.echo(_("Next:"))
+    click.echo(_("  cd {root}").format(root=root))
+    click.echo(_("  pip install -e '.[test]'   # salesplan then finds it through its entry point"))
+    click.echo(_("  pytest                     # its tests, on salesplan's test helper"))
+    click.echo(_("  salesplan plugins          # '{name}' is listed; "
+                 "enable it in [plugins] enabled").format(
+        name=name))
 
 
 COMMANDS = {"new-plugin": new_plugin_command}

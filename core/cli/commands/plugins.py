@@ -26,6 +26,7 @@ from rich.table import Table
 
 from salesplan.core.cli.context import get_state
 from salesplan.core.errors import SalesplanError
+from salesplan.core.i18n import N_, _
 from salesplan.core.pluginmanager import PluginInfo, discover_plugins
 from salesplan.core.text import shown
 
@@ -45,9 +46,10 @@ def run_check() -> None:
     if broken:
         count = f"{len(broken)} of {len(checks)} plugins"
         raise SalesplanError(
-            f"{count} {'is' if len(broken) == 1 else 'are'} broken: {', '.join(broken)}"
+            _("{count} {value} broken: {join}").format(
+                count=count, value='is' if len(broken) == 1 else 'are', join=', '.join(broken))
         )
-    click.echo(f"All {len(checks)} plugins are valid.")
+    click.echo(_("All {n_checks} plugins are valid.").format(n_checks=len(checks)))
 
 
 def hook_list(info: PluginInfo) -> list[str] | None:
@@ -82,19 +84,19 @@ def _hooks_text(row: dict[str, Any]) -> str:
 
 def _table(rows: list[dict[str, Any]]) -> Table:
     table = Table(show_edge=False)
-    table.add_column("Plugin", no_wrap=True)
-    table.add_column("Enabled", no_wrap=True)
-    table.add_column("Version", no_wrap=True)
-    table.add_column("Origin")
-    table.add_column("Depends")
-    table.add_column("Hooks", ratio=2)
-    table.add_column("Summary", ratio=3)
+    table.add_column(_("Plugin"), no_wrap=True)
+    table.add_column(_("Enabled"), no_wrap=True)
+    table.add_column(_("Version"), no_wrap=True)
+    table.add_column(_("Origin"))
+    table.add_column(_("Depends"))
+    table.add_column(_("Hooks"), ratio=2)
+    table.add_column(_("Summary"), ratio=3)
     for row in rows:
         table.add_row(
             shown(row["name"]), "[green]yes[/]" if row["enabled"] else "no",
             shown(row["version"]), shown(row["origin"]),
             shown(", ".join(row["depends"]) or "—"), shown(_hooks_text(row)),
-            shown(row["summary"]),
+            shown(str(row["summary"])),  # a lazy text: in the language of the run
         )
     return table
 
@@ -105,7 +107,7 @@ def _blocks(console: Console, rows: list[dict[str, Any]]) -> None:
         state = "[green]enabled[/]" if row["enabled"] else "not enabled"
         console.print(f"[bold]{shown(row['name'])}[/]  {state}  {shown(row['version'])}  "
                       f"{shown(row['origin'])}")
-        details = [row["summary"]] if row["summary"] else []
+        details = [str(row["summary"])] if row["summary"] else []
         if row["depends"]:
             details.append(f"depends: {', '.join(row['depends'])}")
         details.append(f"hooks: {_hooks_text(row)}")
@@ -120,12 +122,12 @@ def _blocks(console: Console, rows: list[dict[str, Any]]) -> None:
     "--check",
     "check",
     is_flag=True,
-    help="Import and validate every installed plugin (manifest, hooks, dependencies); "
-    "exit 2 if one is broken.",
+    help=N_("Import and validate every installed plugin (manifest, hooks, dependencies); "
+    "exit 2 if one is broken."),
 )
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]),
-              default="table", show_default=True, help="A table (or blocks on a narrow "
-              "terminal), or one JSON object.")
+              default="table", show_default=True, help=N_("A table (or blocks on a narrow "
+              "terminal), or one JSON object."))
 def plugins_command(check: bool, output_format: str) -> None:
     """List available plugins: enabled or not, version, origin and hooks."""
     if check:

@@ -77,11 +77,11 @@ def _build_command(spec: ReportSpec, app: AppContext) -> click.Command:
     range_help = "inclusive, in team-timezone calendar days"
     params: list[click.Parameter] = [
         click.Option(["--from", "start"], type=DayParam(), required=spec.needs_range,
-                     help=f"First day ({range_help})."
-                     + ("" if spec.needs_range else " Default: today.")),
+                     help=_("First day ({range_help}).").format(range_help=range_help)
+                     + ("" if spec.needs_range else _(" Default: today."))),
         click.Option(["--to", "end"], type=DayParam(), required=spec.needs_range,
-                     help=f"Last day ({range_help})."
-                     + ("" if spec.needs_range else " Default: the --from day.")),
+                     help=_("Last day ({range_help}).").format(range_help=range_help)
+                     + ("" if spec.needs_range else _(" Default: the --from day."))),
         click.Option(["--format", "output_format"], type=click.Choice(FORMATS),
                      default="table", show_default=True, help=_("Output format.")),
     ]

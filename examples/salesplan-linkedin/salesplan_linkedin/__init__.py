@@ -5,11 +5,15 @@ light module. The hook implementations live in ``salesplan_linkedin.plugin``, im
 ``linkedin`` is enabled in a team config.
 """
 
+from salesplan.core.i18n import lazy_translator
 from salesplan.core.manifest import PluginManifest
+
+N_ = lazy_translator("linkedin")
 
 MANIFEST = PluginManifest(
     name="linkedin",
     version="0.1.0",
-    summary="LinkedIn messages, tag_lead rule effect, reply-rate report, webhook notifier.",
+    summary=N_("LinkedIn messages, tag_lead rule effect, reply-rate report, webhook notifier."),
     module="salesplan_linkedin.plugin",
+    locale="locale",
 )

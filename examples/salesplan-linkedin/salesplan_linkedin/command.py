@@ -6,6 +6,9 @@ import click
 from salesplan.core.cli.context import pass_app
 from salesplan.core.context import AppContext
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import translator
+
+_ = translator("linkedin")
 
 
 @click.group("linkedin")
@@ -21,6 +24,7 @@ def deliver_command(app: AppContext) -> None:
 
     settings = forwarding(app)
     if settings is None:
-        raise DataError("forwarding is off: set forward_messages = true in [notifiers.webhook]")
+        raise DataError(_("forwarding is off: set forward_messages = true in [notifiers.webhook]"))
     delivered = deliver_queued(app, settings)
-    click.echo(f"Delivered {delivered} queued LinkedIn message(s) to {settings.url}")
+    click.echo(_("Delivered {delivered} queued LinkedIn message(s) to {url}").format(
+        delivered=delivered, url=settings.url))

@@ -11,6 +11,9 @@ from typing import ClassVar
 from pydantic import Field
 from salesplan.core.effects import EffectContext, RuleEffect
 from salesplan.core.errors import DataError
+from salesplan.core.i18n import translator
+
+_ = translator("linkedin")
 
 TAG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 TAGS_FIELD = "tags"
@@ -33,8 +36,9 @@ class TagLeadEffect(RuleEffect):
         if lead is None:
             target = getattr(ctx.prospect, "key", None) or "?"
             raise DataError(
-                f"tag_lead only tags leads, but this action is on prospect {target} "
-                "(limit the rule with `when.pipeline`, or log the action on a lead)"
+                _("tag_lead only tags leads, but this action is on prospect {target} (limit the "
+                  "rule with `when.pipeline`, or log the action on a lead)").format(
+                    target=target)
             )
         fields = dict(lead.fields or {})
         tags = [str(tag) for tag in fields.get(TAGS_FIELD) or []]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from salesplan.core.calendar import utc_now
 from salesplan.core.db.types import UTCTimestamp
 from salesplan.core.errors import DeliveryError
+from salesplan.core.i18n import translator
 from salesplan.core.reports.rollup_kit import dialect_insert
 from sqlalchemy import Integer, String, literal, select, update
 
@@ -33,6 +34,8 @@ from salesplan_linkedin.tables import (
     webhook_deliveries,
 )
 from salesplan_linkedin.webhook import MESSAGE_ID_HEADER, WebhookSettings, post_json
+
+_ = translator("linkedin")
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -128,8 +131,9 @@ def deliver_queued(app: AppContext, settings: WebhookSettings) -> int:
                                    .where(d.message_id == mid, d.status == QUEUED)
                                    .values(attempts=attempts, detail=exc.message[:300]))
             raise DeliveryError(
-                f"{exc.message} (LinkedIn message {mid} stays queued: "
-                "`salesplan linkedin deliver` retries it)"
+                _("{message} (LinkedIn message {mid} stays queued: `salesplan linkedin deliver` "
+                  "retries it)").format(
+                    message=exc.message, mid=mid)
             ) from None
         with app.write_connection() as connection:
             connection.execute(update(webhook_deliveries)

@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING
 
 from salesplan.core.calendar import day_range_utc
 from salesplan.core.dashboard import PanelContent
+from salesplan.core.i18n import translator
 from sqlalchemy import case, func, select
 
 from salesplan_linkedin.tables import actions
+
+_ = translator("linkedin")
 
 if TYPE_CHECKING:
     from salesplan.core.context import AppContext
@@ -32,4 +35,4 @@ def load_panel(app: AppContext, day: date) -> PanelContent:
                   for member, sent, got in connection.execute(query)}
     rows = [[member.name, str(counts[member.id][0]), str(counts[member.id][1])]
             for member in app.config.members if member.id in counts]
-    return PanelContent(columns=COLUMNS, rows=rows, empty="No LinkedIn message on this day")
+    return PanelContent(columns=COLUMNS, rows=rows, empty=_("No LinkedIn message on this day"))

@@ -13,11 +13,15 @@ from typing import TYPE_CHECKING, Any
 from salesplan.core import hookimpl
 from salesplan.core.action_types import ActionTypeSpec, OutcomeSpec
 from salesplan.core.dashboard import DashboardPanel, PanelContent
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.schema import PluginSchema
 
 from salesplan_linkedin.effects import TagLeadEffect
 from salesplan_linkedin.report import REPLY_RATE_REPORT
 from salesplan_linkedin.webhook import WEBHOOK_NOTIFIER, WebhookSettings
+
+N_ = lazy_translator("linkedin")
+_ = translator("linkedin")
 
 if TYPE_CHECKING:
     from datetime import date
@@ -35,12 +39,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 LINKEDIN_MESSAGE = ActionTypeSpec(
     id="linkedin_message",
-    label="LinkedIn message",
+    label=N_("LinkedIn message"),
     color="#0a66c2",
     icon="✉",
     outcomes=(
-        OutcomeSpec(id="replied", label="Replied", color="green"),
-        OutcomeSpec(id="ignored", label="Ignored", color="grey50"),
+        OutcomeSpec(id="replied", label=N_("Replied"), color="green"),
+        OutcomeSpec(id="ignored", label=N_("Ignored"), color="grey50"),
     ),
 )
 
@@ -85,7 +89,7 @@ def _load_panel(app: AppContext, day: date) -> PanelContent:
 
 @hookimpl
 def salesplan_dashboard_panels() -> list[DashboardPanel]:
-    return [DashboardPanel(name="linkedin", title="LinkedIn messages", load=_load_panel,
+    return [DashboardPanel(name="linkedin", title=N_("LinkedIn messages"), load=_load_panel,
                            order=30)]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from salesplan.core.calendar import day_range_utc
 from salesplan.core.db.models import Action
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.reporting import (
     ChartSeries,
     Column,
@@ -18,6 +19,9 @@ from salesplan.core.reporting import (
 )
 from sqlalchemy import case, func
 from sqlmodel import col, select
+
+N_ = lazy_translator("linkedin")
+_ = translator("linkedin")
 
 ACTION_TYPE = "linkedin_message"
 REPLIED = "replied"
@@ -63,15 +67,15 @@ def run_reply_rate(request: ReportRequest) -> ReportResult:
     total_replied = sum(row["replied"] for row in rows)
     return ReportResult(
         report="reply_rate",
-        title="LinkedIn reply rate",
+        title=N_("LinkedIn reply rate"),
         start=request.start,
         end=request.end,
         columns=[
-            Column(key="member", label="Member"),
-            Column(key="name", label="Name"),
-            Column(key="sent", label="Sent", kind="int"),
-            Column(key="replied", label="Replied", kind="int"),
-            Column(key="reply_rate", label="Reply rate", kind="percent"),
+            Column(key="member", label=_("Member")),
+            Column(key="name", label=_("Name")),
+            Column(key="sent", label=_("Sent"), kind="int"),
+            Column(key="replied", label=_("Replied"), kind="int"),
+            Column(key="reply_rate", label=_("Reply rate"), kind="percent"),
         ],
         rows=rows,
         totals={
@@ -93,8 +97,8 @@ def run_reply_rate(request: ReportRequest) -> ReportResult:
 
 REPLY_RATE_REPORT = ReportSpec(
     name="reply_rate",
-    title="LinkedIn reply rate",
+    title=N_("LinkedIn reply rate"),
     run=run_reply_rate,
-    summary="LinkedIn messages sent and replied per member, and the reply rate.",
-    options=(ReportOption(name="member", kind="member", help="Only this member."),),
+    summary=N_("LinkedIn messages sent and replied per member, and the reply rate."),
+    options=(ReportOption(name="member", kind="member", help=N_("Only this member.")),),
 )

@@ -17,7 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from salesplan.core.errors import DeliveryError
+from salesplan.core.i18n import lazy_translator, translator
 from salesplan.core.notify import DeliveryReport, NotifierSpec, OutgoingMessage
+
+N_ = lazy_translator("linkedin")
+_ = translator("linkedin")
 
 MESSAGE_ID_HEADER = "X-Salesplan-Message-Id"
 
@@ -76,8 +80,8 @@ def post_json(
         token = (env or {}).get(config.token_env)
         if not token:
             raise DeliveryError(
-                f"webhook {config.url}: environment variable {config.token_env} is not set "
-                "(token_env)"
+                _("webhook {url}: environment variable {token_env} is not set (token_env)").format(
+                    url=config.url, token_env=config.token_env)
             )
         sent["Authorization"] = f"Bearer {token}"
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -87,16 +91,19 @@ def post_json(
             status = response.status
     except urllib.error.HTTPError as exc:
         raise DeliveryError(
-            f"webhook {config.url}: server answered HTTP {exc.code} {exc.reason}"
+            _("webhook {url}: server answered HTTP {code} {reason}").format(
+                url=config.url, code=exc.code, reason=exc.reason)
         ) from None
     except urllib.error.URLError as exc:
-        raise DeliveryError(f"webhook {config.url}: cannot connect: {exc.reason}") from None
+        raise DeliveryError(_("webhook {url}: cannot connect: {reason}").format(
+            url=config.url, reason=exc.reason)) from None
     except TimeoutError:
         raise DeliveryError(
-            f"webhook {config.url}: no answer within {config.timeout:g} s"
+            _("webhook {url}: no answer within {timeout:g} s").format(
+                url=config.url, timeout=config.timeout)
         ) from None
     except OSError as exc:
-        raise DeliveryError(f"webhook {config.url}: {exc}") from None
+        raise DeliveryError(_("webhook {url}: {exc}").format(url=config.url, exc=exc)) from None
     return f"POST {config.url} → HTTP {status}"
 
 
@@ -115,7 +122,7 @@ def deliver_webhook(
 
 WEBHOOK_NOTIFIER = NotifierSpec(
     name="webhook",
-    title="Webhook (JSON POST)",
+    title=N_("Webhook (JSON POST)"),
     settings_model=WebhookSettings,
     deliver=deliver_webhook,
 )
