@@ -34,7 +34,7 @@ from tests.api.harness import run_load, start_team  # noqa: E402
 MEMBERS = ("alice", "bob", "carol", "dave")
 
 
-def _empty_postgres(url: str) -> None:
+def empty_postgres(url: str) -> None:
     """Empty the database (created first when it does not exist)."""
     maintenance = create_engine(make_url(url).set(database="postgres"),
                                 isolation_level="AUTOCOMMIT")
@@ -63,7 +63,7 @@ def main() -> int:
     folder = options.dir or Path(tempfile.mkdtemp(prefix="salesplan-api-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     if options.postgres:
-        _empty_postgres(options.postgres)
+        empty_postgres(options.postgres)
         backend, url = "postgres", options.postgres
     else:
         (folder / "api.db").unlink(missing_ok=True)

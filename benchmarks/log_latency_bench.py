@@ -23,6 +23,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from api_bench import empty_postgres  # this folder's: creates or empties a database
+
 MEMBERS = ("alice", "bob", "carol", "dave")
 CONFIG = """[team]
 name = "Bench"
@@ -94,23 +96,6 @@ def measure(config: Path, url: str, writers: int, calls: int) -> list[float]:
         return [t for times in pool.map(writer, leads) for t in times]
 
 
-def reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, make_url, text
-
-    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        name = make_url(url).database
-        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": name}).first():
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=15, help="calls per writer")
@@ -134,7 +119,7 @@ def main() -> None:
                 url = f"sqlite:///{base}"
             else:
                 url = options.postgres
-                reset_postgres(url)
+                empty_postgres(url)
             times = measure(config, url, writers, options.calls)
             p50, p95 = percentiles(times)
             medians[(name, writers)] = p50
