@@ -34,7 +34,7 @@ from salesplan.core.i18n import (
     reset_language,
     set_language,
 )
-from salesplan.tui.commands import SalesplanCommands
+from salesplan.tui.commands import LeadSearch, SalesplanCommands
 from salesplan.tui.prepare import ScreenPreparer
 from salesplan.tui.screens.error import ErrorModal
 from salesplan.tui.shell import MAIN_SCREENS, main_screens, may_run, plugin_screens
@@ -61,7 +61,7 @@ class SalesplanApp(App[None]):
     """The terminal UI of salesplan."""
 
     CSS_PATH = "salesplan.tcss"
-    COMMANDS = App.COMMANDS | {SalesplanCommands}
+    COMMANDS = App.COMMANDS | {SalesplanCommands, LeadSearch}
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(key, f"show('{name}')", title, show=False)

@@ -3,12 +3,17 @@ those the actor's role may use."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from salesplan.core.db.search_words import query_words
+from salesplan.core.errors import SalesplanError
 from salesplan.core.i18n import _
+from salesplan.core.services.search import SearchHit
+from salesplan.core.services.search import search as search_leads
 from salesplan.tui.shell import cockpit, main_screens, may_run, plugin_screens
 
 
@@ -67,3 +72,31 @@ class SalesplanCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), command, help=help_text)
+
+
+class LeadSearch(Provider):
+    """"Go to lead …": the search service over the leads the actor sees (two characters or
+    more), the lead file opens on enter."""
+
+    MIN_LENGTH = 2
+
+    async def search(self, query: str) -> Hits:
+        if len(query.strip()) < self.MIN_LENGTH or not query_words(query):
+            return
+        app = cockpit(self.app)
+        ctx, actor = app.ctx, app.actor
+
+        def find() -> list[SearchHit]:
+            with ctx.session() as session:
+                return search_leads(session, ctx, query, actor=actor, limit=10,
+                                    kinds=("lead",))
+
+        try:
+            hits = await asyncio.to_thread(find)
+        except SalesplanError:
+            return
+        for rank, hit in enumerate(hits):
+            text = _("Go to lead {key} — {title}").format(key=hit.key, title=hit.label)
+            yield Hit(1.0 - rank / 100, text, partial(app.open_lead, hit.key),
+                      help=" · ".join(part for part in (hit.company, hit.where, hit.status)
+                                      if part))

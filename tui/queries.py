@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from salesplan.core.access import LOCAL_ADMIN, Actor, member_clause, owner_clause
 from salesplan.core.calendar import day_range_utc, period_containing, to_local
 from salesplan.core.db.models import Action, Lead, Prospect, ProspectingList, Reminder
+from salesplan.core.services.search import lead_match, prospect_match
 from salesplan.core.statuses import OPEN_STATUSES
 
 if TYPE_CHECKING:
@@ -174,16 +175,15 @@ class BoardColumn:
     cards: list[LeadCard] = field(default_factory=list)
 
 
-def _card_query(pipeline: str, step: str, owner: str | None, actor: Actor
-                ) -> list[ColumnElement[bool]]:
-    conditions = [
-        col(Lead.pipeline) == pipeline,
-        col(Lead.step) == step,
-        col(Lead.status).in_(OPEN_STATUSES),
-        *_visible(owner_clause(actor, col(Lead.owner))),
-    ]
+def _open_leads(app: AppContext, pipeline: str, owner: str | None, actor: Actor,
+                search: str | None) -> list[ColumnElement[bool]]:
+    """The open leads of a pipeline the actor sees, of ``owner`` and found by ``search``."""
+    conditions = [col(Lead.pipeline) == pipeline, col(Lead.status).in_(OPEN_STATUSES),
+                  *_visible(owner_clause(actor, col(Lead.owner)))]
     if owner:
         conditions.append(col(Lead.owner) == owner)
+    if search:
+        conditions.append(lead_match(app, search))
     return conditions
 
 
@@ -197,10 +197,11 @@ def board_page(
     offset: int = 0,
     limit: int = PAGE_SIZE,
     actor: Actor = LOCAL_ADMIN,
+    search: str | None = None,
 ) -> list[LeadCard]:
-    """A page of open leads of one step the actor sees, newest first, with their next open
-    reminder."""
-    conditions = _card_query(pipeline, step, owner, actor)
+    """A page of open leads of one step the actor sees (found by ``search`` if given),
+    newest first, with their next open reminder."""
+    conditions = [*_open_leads(app, pipeline, owner, actor, search), col(Lead.step) == step]
     leads = session.exec(
         select(Lead)
         .where(*conditions)
@@ -237,17 +238,14 @@ def board_page(
 
 def board(
     app: AppContext, *, pipeline: str, owner: str | None, limit: int = PAGE_SIZE,
-    actor: Actor = LOCAL_ADMIN,
+    actor: Actor = LOCAL_ADMIN, search: str | None = None,
 ) -> list[BoardColumn]:
     """Every step of a pipeline: open-lead count and amount (one grouped query) and the
-    first page of cards, of the leads the actor sees."""
+    first page of cards, of the leads the actor sees (and ``search`` finds, if given)."""
     spec = app.config.pipeline(pipeline)
     steps = spec.steps if spec else []
     with app.session() as session:
-        conditions = [col(Lead.pipeline) == pipeline, col(Lead.status).in_(OPEN_STATUSES),
-                      *_visible(owner_clause(actor, col(Lead.owner)))]
-        if owner:
-            conditions.append(col(Lead.owner) == owner)
+        conditions = _open_leads(app, pipeline, owner, actor, search)
         totals = {
             step: (int(count), float(amount or 0))
             for step, count, amount in session.exec(
@@ -261,7 +259,7 @@ def board(
             total, amount = totals.get(step, (0, 0.0))
             cards = (
                 board_page(session, app, pipeline=pipeline, step=step, owner=owner, limit=limit,
-                           actor=actor)
+                           actor=actor, search=search)
                 if total
                 else []
             )
@@ -292,10 +290,11 @@ def list_names(app: AppContext) -> list[str]:
 
 
 def prospects_of(
-    app: AppContext, list_name: str, limit: int = 500, actor: Actor = LOCAL_ADMIN
+    app: AppContext, list_name: str, limit: int = 500, actor: Actor = LOCAL_ADMIN,
+    search: str | None = None,
 ) -> tuple[int, list[ProspectRow]]:
-    """How many prospects of a list the actor sees and the first ``limit`` of them (by
-    name)."""
+    """How many prospects of a list the actor sees (and ``search`` finds, if given) and the
+    first ``limit`` of them (by name)."""
     with app.session() as session:
         plist = session.exec(
             select(ProspectingList).where(ProspectingList.name == list_name)
@@ -303,6 +302,8 @@ def prospects_of(
         if plist is None:
             return 0, []
         seen = _visible(owner_clause(actor, col(Prospect.owner)))
+        if search:
+            seen.append(prospect_match(app, search))
         total = session.exec(
             select(func.count(col(Prospect.id))).where(col(Prospect.list_id) == plist.id,
                                                        *seen)

@@ -39,6 +39,8 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "lead": ("salesplan.core.cli.commands.work", N_("Add, show, move and list leads.")),
     "prospect": ("salesplan.core.cli.commands.work", N_("Add, convert and list prospects.")),
     "todo": ("salesplan.core.cli.commands.work", N_("List due reminders.")),
+    "search": ("salesplan.core.cli.commands.search",
+               N_("Find leads and prospects by any word or key.")),
     "report": ("salesplan.core.cli.commands.report", N_("Run a report over a date range.")),
     "reports": ("salesplan.core.cli.commands.report", N_("List the enabled reports.")),
     "user": ("salesplan.core.cli.commands.users", N_("Add, list, disable member accounts.")),

@@ -48,6 +48,7 @@ from salesplan.core.dataio.import_steps import STEP_TABLE, import_step_changes
 from salesplan.core.dataio.locate import action_problem, repeated_key
 from salesplan.core.dataio.progress import Progress
 from salesplan.core.db.models import Reminder, table_of
+from salesplan.core.db.search_index import index_range
 from salesplan.core.errors import DatabaseError, DataError
 from salesplan.core.events import IdRange, ImportBatch
 from salesplan.core.i18n import _
@@ -93,6 +94,9 @@ def _run(state: ImportState) -> ImportSummary:
     folding.finish()
     fix_sequences(connection, [LIST_TABLE, PROSPECT_TABLE, LEAD_TABLE, ACTION_TABLE])
     ranges = {table: IdRange(before[table] + 1, _max_id(connection, table)) for table in tables}
+    index_range(connection, leads=(ranges[LEAD_TABLE].first, ranges[LEAD_TABLE].last),
+                prospects=(ranges[PROSPECT_TABLE].first, ranges[PROSPECT_TABLE].last),
+                progress=app.progress)
     batch = ImportBatch(
         prospects=ranges[PROSPECT_TABLE], leads=ranges[LEAD_TABLE],
         step_changes=ranges[STEP_TABLE], actions=ranges[ACTION_TABLE],

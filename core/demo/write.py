@@ -30,6 +30,7 @@ from salesplan.core.db.models import (
     StepChange,
     table_of,
 )
+from salesplan.core.db.search_index import index_range
 from salesplan.core.demo.generator import DemoData
 from salesplan.core.demo.rows import packed_order
 from salesplan.core.events import IdRange, ImportBatch
@@ -164,6 +165,8 @@ def write_demo(app: AppContext, data: DemoData, meta: dict[str, Any],
         conn.execute(table_of(Meta).insert().values(key=META_KEY, value=json.dumps(meta)))
         # History written in bulk, like an import: plugins keeping tables of their own
         # (the conversion cohorts, …) count it in this transaction.
+        index_range(conn, leads=(1, leads.written), prospects=(1, prospects.written),
+                    progress=progress)
         fire_imported(conn, app, batch=ImportBatch(
             prospects=_ids(prospects.written), leads=_ids(leads.written),
             step_changes=_ids(steps.written), actions=_ids(actions.written),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -281,13 +281,39 @@ class LeadQuery(Page):
     pipeline: str | None = None
     step: str | None = None
     status: str | None = Field(default=None, description="A due standby lead counts as todo.")
-    q: str | None = Field(default=None, max_length=200, description="Words of the title.")
+    q: str | None = Field(default=None, max_length=200,
+                          description="Words of the title, contact, company, e-mail or phone, "
+                                      "or the key (see /search).")
 
 
 class ProspectQuery(Page):
     list: str | None = None
     owner: str | None = None
-    q: str | None = Field(default=None, max_length=200, description="Words of name or company.")
+    q: str | None = Field(default=None, max_length=200,
+                          description="Words of the name, company, e-mail or phone, or the "
+                                      "key (see /search).")
+
+
+class SearchQuery(Query):
+    q: str = Field(min_length=1, max_length=200,
+                   description="Every word must start a word of the title, contact name, "
+                               "company, e-mail or phone; a key in any shape (L345, 345).")
+    kind: Literal["all", "lead", "prospect"] = "all"
+    limit: int = Field(default=20, ge=1, le=200, description="Hits of each kind at most.")
+
+
+class SearchHitOut(BaseModel):
+    kind: Literal["lead", "prospect"]
+    key: str
+    label: str = Field(description="The lead's title or the prospect's name.")
+    company: str
+    owner: str | None
+    where: str = Field(description="The lead's pipeline and step, or the prospect's list.")
+    status: str = Field(description="The lead's status, or `open` / `converted`.")
+
+
+class SearchOut(BaseModel):
+    rows: list[SearchHitOut]
 
 
 class ActionQuery(Page):

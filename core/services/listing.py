@@ -27,6 +27,7 @@ from salesplan.core.services.common import (
     check_step,
     known,
 )
+from salesplan.core.services.search import lead_match, prospect_match
 
 if TYPE_CHECKING:
     from salesplan.core.app import AppContext
@@ -81,8 +82,8 @@ def lead_filters(
             where.append(and_(col(Lead.status) == "standby", ~due))
         else:
             where.append(col(Lead.status) == status)
-    if q:
-        where.append(col(Lead.title).icontains(q.strip(), autoescape=True))
+    if q and q.strip():
+        where.append(lead_match(app, q))
     return where
 
 
@@ -113,10 +114,8 @@ def prospect_select(
     if owner is not None:
         check_member(app, owner, "owner")
         query = query.where(col(Prospect.owner) == owner)
-    if q:
-        text = q.strip()
-        query = query.where(or_(col(Prospect.name).icontains(text, autoescape=True),
-                                col(Prospect.company).icontains(text, autoescape=True)))
+    if q and q.strip():
+        query = query.where(prospect_match(app, q))
     return query
 
 

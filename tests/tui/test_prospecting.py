@@ -76,3 +76,35 @@ async def test_lists_cold_call_and_convert(tui: Callable[..., SalesplanApp]) -> 
                 "Fontaine SARL", "Qualified", "alice", 12000.0, "acquisition")
             assert lead.prospect_id == lea.id
         assert plain_row(lists, 0)[3] == "2"  # converted: Nina and Léa
+
+
+async def test_slash_searches_the_list(tui: Callable[..., SalesplanApp]) -> None:
+    app = tui()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProspectingScreen)
+        prospects = screen.query_one("#prospects", DataTable)
+        await pilot.press("slash")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "omar"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [plain_row(prospects, i)[0] for i in range(prospects.row_count)] == [
+            "Omar Haddad"]
+        assert "search: omar" in str(screen.query_one("#prospects-box").border_title)
+        await pilot.press("slash")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "lea"  # accents fold: Léa
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [plain_row(prospects, i)[0] for i in range(prospects.row_count)] == [
+            "Léa Fontaine"]
+        await pilot.press("slash")
+        await settle(pilot)
+        app.screen.query_one(Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert prospects.row_count == 3

@@ -14,9 +14,10 @@ from textual.widgets import DataTable, Static
 from salesplan.core.errors import DataError
 from salesplan.plugins.planner.screen import PlannerScreen
 from salesplan.tui.app import SalesplanApp
-from salesplan.tui.commands import SalesplanCommands
+from salesplan.tui.commands import LeadSearch, SalesplanCommands
 from salesplan.tui.screens.dashboard import DashboardScreen
 from salesplan.tui.screens.error import ErrorModal
+from salesplan.tui.screens.lead_file import LeadFileScreen
 from salesplan.tui.screens.pipeline import PipelineScreen
 from salesplan.tui.screens.prospecting import ProspectingScreen
 from salesplan.tui.screens.reports import ReportsScreen
@@ -125,6 +126,23 @@ async def test_command_palette_lists_screens_and_actions(
         found[0].command()
         await settle(pilot)
         assert isinstance(app.screen, PipelineScreen)
+
+
+async def test_command_palette_goes_to_a_lead_found_by_any_word(
+    tui: Callable[..., SalesplanApp],
+) -> None:
+    app = tui()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        provider = LeadSearch(app.screen)
+        assert [hit async for hit in provider.search("b")] == []  # one letter: nothing yet
+        found = [hit async for hit in provider.search("breizh")]
+        assert [hit.text for hit in found] == ["Go to lead L2 — Breizh Cycles fleet"]
+        assert [hit.text async for hit in provider.search("l000002")] == [found[0].text]
+        assert [hit async for hit in provider.search("@@")] == []
+        found[0].command()
+        await settle(pilot)
+        assert isinstance(app.screen, LeadFileScreen) and app.screen.key == "L2"
 
 
 async def test_plugin_screen_and_failing_plugin_report(team: Path) -> None:

@@ -23,6 +23,7 @@ from salesplan.tui.reports import run_report
 from salesplan.tui.screens.base import WRITE_GROUP, SalesplanScreen
 from salesplan.tui.screens.convert import ConvertModal, ConvertRequest
 from salesplan.tui.screens.log_action import ActionRequest, LogActionModal
+from salesplan.tui.screens.prompt import PromptModal
 from salesplan.tui.widgets.navbar import NavBar
 from salesplan.tui.widgets.result_table import ResultTable
 from salesplan.tui.widgets.tables import fill_table
@@ -38,6 +39,7 @@ class ProspectingScreen(SalesplanScreen):
         Binding("right_square_bracket", "move_month(1)", N_("Month ▶")),
         Binding("c", "cold_call", N_("Cold call")),
         Binding("v", "convert", N_("Convert")),
+        Binding("slash", "search", N_("Search")),
     ]
 
     def __init__(self) -> None:
@@ -46,13 +48,15 @@ class ProspectingScreen(SalesplanScreen):
         self.lists: list[str] = []
         self.current_list: str | None = None
         self.prospects: list[ProspectRow] = []
+        self.search: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield NavBar("prospecting")
         with Horizontal(classes="bar"):
             yield Label("", id="prospecting-range")
-            yield Label(_("[ ] month · c cold call · v convert · enter open lead"), classes="hint")
+            yield Label(_("[ ] month · c cold call · v convert · / search · enter open lead"),
+                        classes="hint")
         with Vertical(id="lists-box", classes="box") as box:
             box.border_title = _("Prospecting lists")
             yield ResultTable(id="lists")
@@ -109,9 +113,13 @@ class ProspectingScreen(SalesplanScreen):
 
     def _select_list(self, name: str) -> None:
         self.current_list = name
-        self.query_one("#prospects-box").border_title = _("Prospects of {name}").format(name=name)
-        ctx, actor = self.ctx, self.sp.actor
-        self.in_thread(lambda: prospects_of(ctx, name, actor=actor), self.show_prospects,
+        title = _("Prospects of {name}").format(name=name)
+        if self.search:
+            title += " · " + _("search: {text}").format(text=self.search)
+        self.query_one("#prospects-box").border_title = title
+        ctx, actor, search = self.ctx, self.sp.actor, self.search
+        self.in_thread(lambda: prospects_of(ctx, name, actor=actor, search=search),
+                       self.show_prospects,
                        group="prospects", error_title=_("Cannot load the prospects"))
 
     def show_prospects(self, data: tuple[int, list[ProspectRow]]) -> None:
@@ -203,6 +211,18 @@ class ProspectingScreen(SalesplanScreen):
         self.in_thread(lambda: request.record(ctx, at=at, prospect=prospect.key, actor=actor),
                        done,
                        group=WRITE_GROUP, error_title=_("Cannot log the action"))
+
+    def action_search(self) -> None:
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            self.search = text.strip() or None
+            if self.current_list is not None:
+                self._select_list(self.current_list)
+
+        self.app.push_screen(PromptModal(
+            _("Search the list's prospects (name, company, e-mail, phone, key; empty: all)"),
+            self.search or ""), chosen)
 
     def action_convert(self) -> None:
         prospect = self._prospect()

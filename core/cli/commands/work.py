@@ -227,6 +227,9 @@ def _print_lead_file(app: AppContext, file: services.LeadFile) -> None:
             f"From prospect {prospect.key} {shown(prospect.name + company)} "
             f"in list {shown(file.prospect_list or '—')}"
         )
+        reach = " · ".join(shown(value) for value in (prospect.phone, prospect.email) if value)
+        if reach:
+            console.print(_("Contact: {reach}").format(reach=reach))
 
     console.print("\n[bold]Fields[/]")
     if file.fields:
@@ -338,19 +341,23 @@ def lead_status(
 @click.option("--pipeline", help=N_("Only this pipeline."))
 @click.option("--owner", help=N_("Only this owner."))
 @click.option("--status", help=N_("Only this status (a due standby counts as todo)."))
+@click.option("--q", "search_text", metavar="TEXT",
+              help=N_("Only leads found by these words (title, contact, company, e-mail, "
+                      "phone) or this key."))
 @click.option(
     "--limit", type=click.IntRange(1, MAX_LISTED), default=100, show_default=True,
     help=N_("Show at most this many leads (the total is always counted)."),
 )
 @pass_app
 def lead_list(
-    app: AppContext, pipeline: str | None, owner: str | None, status: str | None, limit: int
+    app: AppContext, pipeline: str | None, owner: str | None, status: str | None,
+    search_text: str | None, limit: int,
 ) -> None:
     """List leads, newest first, with their effective status."""
     day = today(app.tz)
     # A standby lead whose reminder date has come counts as todo (SPEC §4): filtered in SQL.
     query = services.lead_select(app, actor=current_actor(), pipeline=pipeline, owner=owner,
-                                 status=status, day=day)
+                                 status=status, q=search_text, day=day)
     with app.session() as session:
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
         leads = session.exec(
@@ -366,7 +373,7 @@ def lead_list(
             shown(lead.title),
             lead.pipeline,
             shown(lead.step),
-            lead.owner,
+            shown(_member_name(app, lead.owner)),
             money(lead.amount),
             lead_status,
             to_local(lead.created_at, app.tz).date().isoformat(),
@@ -469,14 +476,24 @@ def prospect_convert(
 
 @prospect_group.command("list")
 @click.option("--list", "list_name", help=N_("Only this prospecting list."))
+@click.option("--q", "search_text", metavar="TEXT",
+              help=N_("Only prospects found by these words (name, company, e-mail, phone) "
+                      "or this key."))
+@click.option(
+    "--limit", type=click.IntRange(1, MAX_LISTED), default=100, show_default=True,
+    help=N_("Show at most this many prospects (the total is always counted)."),
+)
 @pass_app
-def prospect_list(app: AppContext, list_name: str | None) -> None:
+def prospect_list(app: AppContext, list_name: str | None, search_text: str | None,
+                  limit: int) -> None:
     """List prospects, with the lead each was converted into."""
-    query = services.prospect_select(app, actor=current_actor(), list_name=list_name)
+    query = services.prospect_select(app, actor=current_actor(), list_name=list_name,
+                                     q=search_text)
     with app.session() as session:
         if list_name is not None:
             services.get_list(session, list_name)
-        rows = session.exec(query.order_by(col(Prospect.id))).all()
+        total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        rows = session.exec(query.order_by(col(Prospect.id)).limit(limit)).all()
     table = Table(show_edge=False)
     for column in ("Key", "Name", "Company", "List", "Owner", "Lead"):
         table.add_column(column)
@@ -486,13 +503,15 @@ def prospect_list(app: AppContext, list_name: str | None) -> None:
             shown(prospect.name),
             shown(prospect.company) or "—",
             shown(list_title),
-            prospect.owner or "—",
+            shown(_member_name(app, prospect.owner)) if prospect.owner else "—",
             lead_key or "—",
         )
     console = _console()
     if rows:
         console.print(table)
-    console.print(f"{len(rows)} prospect{'s' if len(rows) != 1 else ''}")
+    more = _(" (showing the first {count}; use --limit)").format(count=len(rows))
+    console.print(f"{total} prospect{'s' if total != 1 else ''}"
+                  f"{more if total > len(rows) else ''}")
 
 
 # --------------------------------------------------------------------------- todo

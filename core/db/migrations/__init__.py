@@ -18,5 +18,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0006_delivery_log",
     "0007_rollup_tally",
     "0008_cockpit_sessions",
+    "0009_search_index",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

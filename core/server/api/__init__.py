@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from salesplan.core.server.api import actions, leads, me, prospects, reports, todo
+from salesplan.core.server.api import (
+    actions,
+    leads,
+    me,
+    prospects,
+    reports,
+    search,
+    todo,
+)
 from salesplan.core.server.routing import Route
 from salesplan.core.server.schemas import (
     ActionCreated,
@@ -25,6 +33,8 @@ from salesplan.core.server.schemas import (
     ReportList,
     ReportOut,
     ReportQuery,
+    SearchOut,
+    SearchQuery,
     StatusIn,
     TodoOut,
 )
@@ -59,6 +69,9 @@ def kernel_routes() -> list[Route]:
         Route("POST", f"{P}/prospects/{{id}}/convert", prospects.convert_prospect,
               "Convert a prospect into a lead", body=ConvertIn, response=LeadOut, status=201,
               tag="prospects"),
+        Route("GET", f"{P}/search", search.search,
+              "Leads and prospects found by words or key, as the caller sees them",
+              query=SearchQuery, response=SearchOut, tag="search"),
         Route("POST", f"{P}/actions", actions.create_action,
               "Log an action; the outcome rules fire and say what they did", body=ActionIn,
               response=ActionCreated, status=201, tag="actions", fields=ACTION_FIELDS,
