@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, Table, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from salesplan.core.db.engine import WRITE_OPTION
+from salesplan.core.db.retired_ids import first_free_id
 
 
 def _integrity_errors() -> tuple[type[Exception], ...]:
@@ -194,9 +195,9 @@ def bulk_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 def next_id(connection: Connection, table: Table) -> int:
-    """The first free integer id (ids are given explicitly so references need no round trip)."""
-    current = connection.execute(select(func.max(table.c.id))).scalar()
-    return int(current or 0) + 1
+    """The first free integer id (ids are given explicitly so references need no round
+    trip), above any id deleted before (``retired_ids``)."""
+    return first_free_id(connection, table.name, table.c.id)
 
 
 def lock_tables(connection: Connection, tables: Sequence[Table]) -> None:

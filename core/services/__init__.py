@@ -14,6 +14,13 @@ from salesplan.core.access import LOCAL_ADMIN, Actor
 from salesplan.core.services.actions import LoggedAction, log_action, record_action
 from salesplan.core.services.answers import validate_answers
 from salesplan.core.services.common import CLOSED_STATUSES, LEAD_STATUSES, OPEN_STATUSES
+from salesplan.core.services.lead_edit import (
+    DeletedLead,
+    delete_lead,
+    edit_lead,
+    lead_contact,
+    plan_lead_deletion,
+)
 from salesplan.core.services.leadfile import LeadFile, lead_file
 from salesplan.core.services.leads import (
     create_lead,
@@ -50,6 +57,7 @@ __all__ = [
     "LOCAL_ADMIN",
     "OPEN_STATUSES",
     "Actor",
+    "DeletedLead",
     "DueCounts",
     "LeadFile",
     "LoggedAction",
@@ -60,20 +68,24 @@ __all__ = [
     "converted_lead",
     "count_due_reminders",
     "create_lead",
+    "delete_lead",
     "due_reminders",
     "due_standby_leads",
+    "edit_lead",
     "effective_status",
     "ensure_list",
     "get_lead",
     "get_list",
     "get_prospect",
     "last_step_change",
+    "lead_contact",
     "lead_file",
     "lead_select",
     "log_action",
     "matching_rules",
     "move_lead",
     "page",
+    "plan_lead_deletion",
     "prospect_select",
     "record_action",
     "reminder_targets",

@@ -16,6 +16,7 @@ from typing import TypeVar
 from sqlmodel import Session, SQLModel, col, select
 
 from salesplan.core.db.models import Action, Lead, Prospect
+from salesplan.core.db.retired_ids import first_free_id, retired_max
 from salesplan.core.errors import NotFoundError
 from salesplan.core.i18n import _, noun
 
@@ -35,6 +36,11 @@ def insert_with_key(session: Session, row: Keyed) -> Keyed:
     """Insert ``row`` and give it a generated key from its id (flushes, never commits)."""
     model = type(row)
     row.key = f"~{uuid.uuid4().hex}"  # placeholder until the id is known
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and row.id is None:
+        table = str(model.__tablename__)
+        if retired_max(connection, table):  # SQLite would give a deleted id again
+            row.id = first_free_id(connection, table, col(model.id))
     session.add(row)
     session.flush()
     assert row.id is not None

@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from salesplan.core import services
 from salesplan.core.app import AppContext
 from salesplan.core.calendar import parse_day, parse_timestamp, to_local, today
+from salesplan.core.cli.commands import lead_edit
 from salesplan.core.cli.context import current_actor, parse_option, pass_app
 from salesplan.core.db.models import Action, Lead, Prospect
 from salesplan.core.errors import DataError
@@ -147,7 +148,7 @@ def log_command(
 
 @click.group("lead")
 def lead_group() -> None:
-    """Add, show, move, set the status of and list leads."""
+    """Add, show, edit, move, set the status of, delete and list leads."""
 
 
 @lead_group.command("add")
@@ -383,6 +384,10 @@ def lead_list(
         console.print(table)
     shown_note = f" (showing the newest {len(rows)}; use --limit)" if total > len(rows) else ""
     console.print(f"{total} lead{'s' if total != 1 else ''}{shown_note}")
+
+
+for _edit_command in lead_edit.COMMANDS.values():  # lead edit, lead delete
+    lead_group.add_command(_edit_command)
 
 
 # --------------------------------------------------------------------------- prospect

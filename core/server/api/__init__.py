@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from salesplan.core.server.api import (
     actions,
+    lead_edit,
     leads,
     me,
     prospects,
@@ -57,6 +58,12 @@ def kernel_routes() -> list[Route]:
         Route("GET", f"{P}/leads/{{id}}", leads.lead_detail,
               "A lead with its steps, actions and reminders", response=LeadDetailOut,
               tag="leads"),
+        Route("PATCH", f"{P}/leads/{{id}}", lead_edit.edit_lead,
+              "Edit a lead's title, amount, owner or contact", body=lead_edit.LeadEditIn,
+              response=LeadOut, tag="leads", fields=lead_edit.CONTACT_FIELDS),
+        Route("DELETE", f"{P}/leads/{{id}}", lead_edit.delete_lead,
+              "Delete a lead; its actions move onto its prospect unless with_actions",
+              query=lead_edit.DeleteLeadQuery, response=lead_edit.DeletedLeadOut, tag="leads"),
         Route("POST", f"{P}/leads/{{id}}/move", leads.move_lead, "Move a lead to a step",
               body=MoveIn, response=LeadOut, tag="leads"),
         Route("POST", f"{P}/leads/{{id}}/status", leads.set_status, "Set a lead's status",
