@@ -14,6 +14,7 @@ from salesplan.core.db.models import Lead, StepChange
 from salesplan.tui.app import SalesplanApp
 from salesplan.tui.queries import PAGE_SIZE
 from salesplan.tui.screens.choose import ChoiceModal
+from salesplan.tui.screens.confirm import ConfirmModal
 from salesplan.tui.screens.error import ErrorModal
 from salesplan.tui.screens.pipeline import PipelineScreen
 from salesplan.tui.screens.prompt import PromptModal
@@ -64,11 +65,50 @@ async def test_move_with_picker_and_mark_won(tui: Callable[..., SalesplanApp]) -
         await pilot.press("right")
         await pilot.press("w")
         await settle(pilot)
+        # Closing a deal asks first; "no" leaves it on the board.
+        assert isinstance(app.screen, ConfirmModal)
+        assert "L2" in str(app.screen.body) and "won" in app.screen.dialog_title
+        await pilot.press("n")
+        await settle(pilot)
+        assert [card_keys(c) for c in screen.columns][3] == ["L2"]
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
         assert [card_keys(c) for c in screen.columns][3] == []
         with app.ctx.session() as session:
             lead = session.exec(select(Lead).where(Lead.key == "L2")).one()
             assert (lead.step, lead.status) == ("Negotiation", "won")
             assert lead.closed_at is not None
+
+
+async def test_slash_searches_the_board(tui: Callable[..., SalesplanApp]) -> None:
+    app = tui()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_screen(pilot, "p", PipelineScreen)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptModal)
+        await pilot.press(*"breiz", "enter")
+        await settle(pilot)
+        assert screen.search == "breiz"
+        assert [card_keys(c) for c in screen.columns] == [[], [], ["L2"], []]
+        assert str(screen.columns[0].border_subtitle).startswith("0")
+        # By key, in another shape.
+        await pilot.press("slash")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "l0005"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [card_keys(c) for c in screen.columns] == [["L5"], [], [], []]
+        # Empty: the whole board again.
+        await pilot.press("slash")
+        await settle(pilot)
+        app.screen.query_one(Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.search is None
+        assert [card_keys(c) for c in screen.columns] == [["L5", "L1"], ["L4"], ["L2"], []]
 
 
 async def test_owner_filter_and_pipeline_switch(tui: Callable[..., SalesplanApp]) -> None:

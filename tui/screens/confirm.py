@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from textual.app import ComposeResult
@@ -11,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from salesplan.core.formatting import money
 from salesplan.core.i18n import N_, _
 
 
@@ -49,3 +51,18 @@ class ConfirmModal(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+def ask_to_close(app: Any, *, title: str, key: str, amount: float, currency: str, status: str,
+                 then: Callable[[], None]) -> None:
+    """Closing a deal (won, lost, cancelled) takes it off the board: say so, and call
+    ``then`` only when the user confirms."""
+    body = _("“{title}” ({key}, {amount}) will be marked {status} and leave the board.").format(
+        title=title, key=key, amount=money(amount, currency), status=status)
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            then()
+
+    app.push_screen(ConfirmModal(_("Mark this lead {status}?").format(status=status), body,
+                                 _("Mark {status}").format(status=status)), answered)

@@ -18,11 +18,12 @@ from salesplan.core import services
 from salesplan.core.calendar import to_local
 from salesplan.core.i18n import N_, _
 from salesplan.core.services import LeadFile, LoggedAction
-from salesplan.core.statuses import LEAD_STATUSES
+from salesplan.core.statuses import CLOSED_STATUSES, LEAD_STATUSES
 from salesplan.tui.format import money, outcome_label, short_time, status_text, type_label
 from salesplan.tui.lead_writes import LeadChange, change_lead, move_to, set_status
 from salesplan.tui.screens.base import WRITE_GROUP, run_in_thread
 from salesplan.tui.screens.choose import ChoiceModal
+from salesplan.tui.screens.confirm import ask_to_close
 from salesplan.tui.screens.log_action import ActionRequest, LogActionModal
 from salesplan.tui.screens.prompt import ask_remind_day
 from salesplan.tui.shell import cockpit
@@ -128,6 +129,9 @@ class LeadFileScreen(Screen[None]):
             grid.add_row("Remind", short_time(to_local(lead.remind_at, tz)))
         if file.prospect is not None:
             grid.add_row("From", f"{file.prospect.name} ({file.prospect_list or 'prospect'})")
+            reach = " · ".join(v for v in (file.prospect.phone, file.prospect.email) if v)
+            if reach:
+                grid.add_row(_("Contact"), reach)
         for reminder in file.open_reminders:
             grid.add_row(
                 "Reminder",
@@ -230,6 +234,12 @@ class LeadFileScreen(Screen[None]):
             if status == "standby":
                 ask_remind_day(self.sp, lambda day: self._write(
                     set_status("standby", day), f"standby until {day.isoformat()}"))
+                return
+            if status in CLOSED_STATUSES and status != file.lead.status:
+                ask_to_close(self.app, title=file.lead.title, key=file.lead.key,
+                             amount=file.lead.amount, currency=self.ctx.config.team.currency,
+                             status=status,
+                             then=lambda: self._write(set_status(status), f"status {status}"))
                 return
             self._write(set_status(status), f"status {status}")
 

@@ -1,7 +1,8 @@
 """Pipeline board: one column per step of the current pipeline, open leads as cards.
 
 ``←``/``→`` go from column to column, ``enter`` opens the lead file, ``>``/``<`` move the lead
-to the next/previous step, ``m`` picks a step, ``w`` marks it won, ``s`` sets any status,
+to the next/previous step, ``m`` picks a step, ``w`` marks it won, ``x`` sets any status
+(won, lost and cancelled ask first), ``/`` searches the board's leads (the search service),
 ``f`` filters by owner, ``v`` switches pipeline. Columns are paged (see ``queries.board``).
 """
 
@@ -9,18 +10,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Label, OptionList
 
 from salesplan.core.i18n import N_, _
-from salesplan.core.statuses import LEAD_STATUSES
+from salesplan.core.statuses import CLOSED_STATUSES, LEAD_STATUSES
 from salesplan.tui.lead_writes import LeadChange, change_lead, move_to, set_status
 from salesplan.tui.queries import BoardColumn, LeadCard, board, board_page
 from salesplan.tui.screens.base import WRITE_GROUP, SalesplanScreen
 from salesplan.tui.screens.choose import ChoiceModal
-from salesplan.tui.screens.prompt import ask_remind_day
+from salesplan.tui.screens.confirm import ask_to_close
+from salesplan.tui.screens.prompt import PromptModal, ask_remind_day
 from salesplan.tui.widgets.board import BoardColumnView
 from salesplan.tui.widgets.navbar import NavBar
 
@@ -36,6 +39,7 @@ class PipelineScreen(SalesplanScreen):
         Binding("m", "move", N_("Move to…")),
         Binding("w", "set_status('won')", N_("Won")),
         Binding("x", "status", N_("Status…")),
+        Binding("slash", "search", N_("Search")),
         Binding("f", "filter_owner", N_("Owner")),
         Binding("v", "switch_pipeline", N_("Pipeline")),
     ]
@@ -44,6 +48,7 @@ class PipelineScreen(SalesplanScreen):
         super().__init__()
         self.pipeline: str | None = None
         self.owner: str | None = None
+        self.search: str | None = None
 
     def compose(self) -> ComposeResult:
         if self.pipeline is None or self.ctx.config.pipeline(self.pipeline) is None:
@@ -55,7 +60,9 @@ class PipelineScreen(SalesplanScreen):
         with Horizontal(classes="bar"):
             yield Label("", id="pipeline-name")
             yield Label("", id="owner-filter")
-            yield Label(_("v pipeline · f owner · enter open · < > move"), classes="hint")
+            yield Label("", id="search-filter")
+            yield Label(_("v pipeline · f owner · / search · enter open · < > move"),
+                        classes="hint")
         spec = self.ctx.config.pipeline(self.pipeline) if self.pipeline else None
         with Horizontal(id="board"):
             for index, step in enumerate(spec.steps if spec else []):
@@ -77,13 +84,17 @@ class PipelineScreen(SalesplanScreen):
         self.query_one("#owner-filter", Label).update(
             f"owner: [b]{member.name if member else 'everyone'}[/b]"
         )
+        self.query_one("#search-filter", Label).update(
+            _("search: [b]{text}[/b]").format(text=escape(self.search)) if self.search else "")
 
     def load(self) -> None:
         self._labels()
         if not self.pipeline:
             return
         ctx, pipeline, owner, actor = self.ctx, self.pipeline, self.owner, self.sp.actor
-        self.in_thread(lambda: board(ctx, pipeline=pipeline, owner=owner, actor=actor),
+        search = self.search
+        self.in_thread(lambda: board(ctx, pipeline=pipeline, owner=owner, actor=actor,
+                                     search=search),
                        self.show_board,
                        error_title=_("Cannot load the pipeline"))
 
@@ -103,12 +114,12 @@ class PipelineScreen(SalesplanScreen):
     def on_board_column_view_load_more(self, event: BoardColumnView.LoadMore) -> None:
         view = event.column
         ctx, pipeline, owner, offset = self.ctx, self.pipeline or "", self.owner, len(view.cards)
-        actor = self.sp.actor
+        actor, search = self.sp.actor, self.search
 
         def fetch() -> list[LeadCard]:
             with ctx.session() as session:
                 return board_page(session, ctx, pipeline=pipeline, step=view.step, owner=owner,
-                                  offset=offset, actor=actor)
+                                  offset=offset, actor=actor, search=search)
 
         owners = {m.id: m.name for m in self.ctx.config.members}
         self.in_thread(fetch, lambda cards: view.extend(cards, owners, ctx.config.team.currency),
@@ -205,6 +216,9 @@ class PipelineScreen(SalesplanScreen):
         card = card or self._selected()
         if card is None:
             return
+        if status in CLOSED_STATUSES:
+            self._confirm_close(card, status)
+            return
         if status != "standby":
             self._change(card, set_status(status), f"status {status}",
                          "Cannot change the status")
@@ -213,7 +227,24 @@ class PipelineScreen(SalesplanScreen):
             card, set_status("standby", day), f"standby until {day.isoformat()}",
             "Cannot change the status"))
 
+    def _confirm_close(self, card: LeadCard, status: str) -> None:
+        ask_to_close(self.app, title=card.title, key=card.key, amount=card.amount,
+                     currency=self.ctx.config.team.currency, status=status,
+                     then=lambda: self._change(card, set_status(status), f"status {status}",
+                                               "Cannot change the status"))
+
     # -- filters ----------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            self.search = text.strip() or None
+            self.load()
+
+        self.app.push_screen(PromptModal(
+            _("Search the board (title, contact, company, e-mail, phone, key; empty: all)"),
+            self.search or ""), chosen)
 
     def action_filter_owner(self) -> None:
         actor = self.sp.actor
