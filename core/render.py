@@ -111,13 +111,17 @@ def format_cell(
     action_types: Mapping[str, ActionTypeSpec] | None = None,
     *,
     shares: bool = False,
+    members: Mapping[str, str] | None = None,
 ) -> Text:
-    """One cell as styled text: counts per action type take the type's colour."""
+    """One cell as styled text: counts per action type take the type's colour, a member
+    column shows the member's name (``members``: id → name)."""
     from rich.text import Text
 
     types = action_types or {}
     if value is None:
         return Text("—", style="dim")
+    if column.kind == "member":
+        return Text(printable(str((members or {}).get(str(value), value))))
     if column.kind == "percent":
         return Text(format_percent(value), justify="right")
     if column.kind == "money" and isinstance(value, int | float):
@@ -165,6 +169,7 @@ def to_rich_table(
     action_types: Mapping[str, ActionTypeSpec] | None = None,
     *,
     shares: bool = False,
+    members: Mapping[str, str] | None = None,
 ) -> Table:
     """The result as a Rich table: title with the range and options, a ``counts`` column
     expanded into one right-aligned column per action type (header in the type's icon and
@@ -199,7 +204,8 @@ def to_rich_table(
         return cell
 
     def plain_cell(column: Column) -> Callable[[Mapping[str, Any]], Text]:
-        return lambda source: format_cell(source.get(column.key), column, types)
+        return lambda source: format_cell(source.get(column.key), column, types,
+                                          members=members)
 
     for column in result.columns:
         keys = _count_keys(result, column.key) if column.kind == "counts" else []
@@ -235,10 +241,29 @@ def to_json(result: ReportResult) -> str:
     return json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2, default=_json_default)
 
 
+def _keyed_entries(value: list[Any]) -> dict[str, Mapping[str, Any]] | None:
+    """A list of mappings whose first values are distinct texts (per-member entries) as
+    ``{first value: entry}``; None for any other list."""
+    keyed: dict[str, Mapping[str, Any]] = {}
+    for entry in value:
+        if not isinstance(entry, Mapping) or not entry:
+            return None
+        head = next(iter(entry.values()))
+        if not isinstance(head, str) or head in keyed:
+            return None
+        keyed[head] = entry
+    return keyed
+
+
 def _flatten(prefix: str, value: Any, into: dict[str, Any]) -> None:
     if isinstance(value, Mapping):
         for key, inner in value.items():
             _flatten(f"{prefix}.{key}" if prefix else str(key), inner, into)
+    elif isinstance(value, list) and (keyed := _keyed_entries(value)) is not None:
+        # ``members: [{"member": "paul", "actions": 3}]`` → ``members.paul.actions = 3``.
+        for head, entry in keyed.items():
+            for key, inner in list(entry.items())[1:]:
+                _flatten(f"{prefix}.{head}.{key}", inner, into)
     elif isinstance(value, list):
         into[prefix] = json.dumps(value, ensure_ascii=False, default=_json_default)
     else:
@@ -276,14 +301,16 @@ def render_result(
     output_format: OutputFormat,
     console: Console | None = None,
     action_types: Mapping[str, ActionTypeSpec] | None = None,
+    members: Mapping[str, str] | None = None,
 ) -> None:
-    """Print a result in the chosen format (JSON and CSV go to stdout unstyled)."""
+    """Print a result in the chosen format (JSON and CSV go to stdout unstyled; a table
+    shows member names, the others the ids)."""
     if output_format == "table":
         if console is None:
             from rich.console import Console
 
             console = Console()
-        console.print(to_rich_table(result, action_types))
+        console.print(to_rich_table(result, action_types, members=members))
     elif output_format == "json":
         print(to_json(result))
     else:

@@ -27,7 +27,10 @@ from salesplan.core.i18n_types import Label
 AppT = TypeVar("AppT")
 
 OptionKind = Literal["pipeline", "member", "choice", "date", "text", "int"]
-ColumnKind = Literal["text", "int", "number", "money", "percent", "counts", "outcomes", "json"]
+ColumnKind = Literal["text", "int", "number", "money", "percent", "counts", "outcomes", "json",
+                     "member"]
+"""``member``: the value is a member id, shown as the member's name in tables (JSON and CSV
+keep the id)."""
 MAX_OPTION_INT = 10**9
 """The largest whole number a report option takes (bigger is an error, not an overflow)."""
 

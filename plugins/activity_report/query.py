@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from salesplan.core.reporting import ReportRequest
 
 COLUMNS: tuple[Column, ...] = (
-    Column(key="member", label=N_("Member")),
+    Column(key="member", label=N_("Member"), kind="member"),
     Column(key="actions", label=N_("Actions"), kind="counts"),
     Column(key="outcomes", label=N_("Outcomes"), kind="outcomes"),
     Column(key="leads_created", label=N_("Leads created"), kind="int"),

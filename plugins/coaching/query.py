@@ -292,7 +292,7 @@ def run_coaching(request: ReportRequest) -> ReportResult:
     rows = [_row(f, steps, blocking(f, team, steps)) for f in members]
     rows.append(_row(team, steps, (None, None)))
     columns = [
-        Column(key="member", label=_("Member")),
+        Column(key="member", label=_("Member"), kind="member"),
         Column(key="created", label=_("Created"), kind="int"),
         Column(key="won", label=_("Won"), kind="int"),
         Column(key="win_rate", label=_("Win %"), kind="percent"),

@@ -56,7 +56,7 @@ MET_STATUSES = ("met", "ahead")
 
 COLUMNS: tuple[Column, ...] = (
     Column(key="rank", label="#", kind="int"),
-    Column(key="member", label=N_("Member")),
+    Column(key="member", label=N_("Member"), kind="member"),
     Column(key="actions", label=N_("Actions"), kind="int"),
     Column(key="leads_won", label=N_("Won"), kind="int"),
     Column(key="amount_won", label=N_("Amount won"), kind="money"),

@@ -34,8 +34,10 @@ def _number(value: float) -> str:
     return number(value, 2)
 
 
-def progress_table(progress: list[ObjectiveProgress], day: date) -> Table:
-    """A Rich table of progress rows: status coloured, what is needed when behind."""
+def progress_table(progress: list[ObjectiveProgress], day: date,
+                   names: dict[str, str] | None = None) -> Table:
+    """A Rich table of progress rows: status coloured, what is needed when behind; members
+    by name (``names``: id → name)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -66,7 +68,7 @@ def progress_table(progress: list[ObjectiveProgress], day: date) -> Table:
         else:
             pace = Text("")
         table.add_row(
-            row.who,
+            (names or {}).get(row.who, row.who),
             metric,
             row.per,
             row.period.label,
@@ -110,4 +112,5 @@ def objectives_command(
         if not progress:
             console.print("No objectives" + (f" for {member}." if member else " in the config."))
             return
-        console.print(progress_table(progress, day))
+        console.print(progress_table(progress, day,
+                                     {member.id: member.name for member in app.config.members}))

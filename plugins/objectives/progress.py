@@ -334,7 +334,7 @@ def _metric_query(
 
 
 OBJECTIVE_COLUMNS: tuple[Column, ...] = (
-    Column(key="who", label=N_("Who")),
+    Column(key="who", label=N_("Who"), kind="member"),
     Column(key="metric", label=N_("Metric")),
     Column(key="per", label=N_("Per")),
     Column(key="period", label=N_("Period")),

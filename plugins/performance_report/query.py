@@ -85,7 +85,7 @@ def run_performance(request: ReportRequest) -> ReportResult:
     totals["conversion_rate"] = rate(totals["won"], totals["created"])
     totals["amount_won"] = float(sum(row["amount_won"] for row in rows))
     columns = [
-        Column(key="member", label=_("Member")),
+        Column(key="member", label=_("Member"), kind="member"),
         Column(key="created", label=_("Created"), kind="int"),
         Column(key="open", label=_("Open"), kind="int"),
         Column(key="won", label=_("Won"), kind="int"),

@@ -88,7 +88,17 @@ def test_prospecting_csv_one_header_row(app: AppContext, run_cli: RunCli,
     records = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["list"] for r in records] == ["Cold A", "Cold B", "Empty list"]
     assert records[2]["conversion_rate"] == ""
-    assert json.loads(records[0]["members"])[1]["member"] == "bob"
+    # Per-member entries are flattened to columns (no JSON in a cell), the same numbers as
+    # the JSON output's.
+    assert "members" not in records[0]
+    assert not any(cell.startswith(("[", "{")) for row in records for cell in row.values())
+    listed = json.loads(report(run_cli, config_path, "prospecting", *WEEK, "--format",
+                               "json").stdout)["rows"][0]["members"]
+    assert listed[1]["member"] == "bob"
+    for entry in listed:
+        for key, value in entry.items():
+            if key != "member":
+                assert records[0][f"members.{entry['member']}.{key}"] == str(value)
 
 
 def test_table_shows_rows_totals_and_percentages(app: AppContext, run_cli: RunCli,
@@ -97,7 +107,7 @@ def test_table_shows_rows_totals_and_percentages(app: AppContext, run_cli: RunCl
     activity = report(run_cli, config_path, "activity", *WEEK)
     assert activity.exit_code == 0, activity.output
     assert "Activity · 2026-03-02 → 2026-03-08" in activity.stdout
-    for text in ("alice", "dave", "Total", "3,500.50"):
+    for text in ("Alice Martin", "Dave Manager", "Total", "3,500.50"):
         assert text in activity.stdout
     prospecting = report(run_cli, config_path, "prospecting", *WEEK, "--format", "table")
     assert "33.3 %" in prospecting.stdout and "100.0 %" in prospecting.stdout

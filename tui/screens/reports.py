@@ -301,7 +301,8 @@ class ReportsScreen(SalesplanScreen):
         count = len(result.rows)
         box.border_subtitle = ngettext("{count} row", "{count} rows", count).format(count=count)
         self.query_one("#report-table", ResultTable).show(
-            result, self.ctx.registry.action_types
+            result, self.ctx.registry.action_types,
+            {member.id: member.name for member in self.ctx.config.members},
         )
         chart = self.query_one("#report-chart", ReportChart)
         if result.series:

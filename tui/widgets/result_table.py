@@ -23,20 +23,22 @@ class ResultTable(DataTable[Text]):
         self.result: ReportResult | None = None
 
     def show(
-        self, result: ReportResult, action_types: Mapping[str, ActionTypeSpec] | None = None
+        self, result: ReportResult, action_types: Mapping[str, ActionTypeSpec] | None = None,
+        members: Mapping[str, str] | None = None,
     ) -> None:
+        """Fill the table; ``members`` (id → name) names the people in member columns."""
         self.result = result
         columns = list(result.columns) or [
             Column(key=key, label=key) for key in (result.flat_rows[0] if result.flat_rows else {})
         ]
         rows: list[list[str | Text]] = [
-            [format_cell(row.get(c.key), c, action_types) for c in columns]
+            [format_cell(row.get(c.key), c, action_types, members=members) for c in columns]
             for row in result.flat_rows
         ]
         keys: list[str | None] = [str(index) for index in range(len(rows))]
         if result.totals is not None and columns:
             cells: list[str | Text] = [
-                format_cell(result.totals.get(c.key), c, action_types)
+                format_cell(result.totals.get(c.key), c, action_types, members=members)
                 if c.key in result.totals else Text("")
                 for c in columns
             ]

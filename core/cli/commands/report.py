@@ -125,7 +125,8 @@ def run_report(app: AppContext, spec: ReportSpec, start: date | None, end: date 
         result = execute_report(connection, app, spec, first, last, options, actor=actor)
     from salesplan.core.render import render_result
 
-    render_result(result, output_format, action_types=app.registry.action_types)
+    render_result(result, output_format, action_types=app.registry.action_types,
+                  members={member.id: member.name for member in app.config.members})
 
 
 class ReportGroup(click.Group):

@@ -291,7 +291,8 @@ def test_cli_json_table_and_csv(team: AppContext, run_cli: Callable[..., CliResu
 
     table = _cli(run_cli, team).stdout
     assert "Leaderboard" in table
-    lines = [line for line in table.splitlines() if "alice" in line or "erin" in line]
+    # Members by name in the table (the JSON and CSV keep their ids).
+    lines = [line for line in table.splitlines() if "Alice Martin" in line or "Erin Blanc" in line]
     assert "8,000" in lines[0] and "82.0 %" in lines[0]
     assert "—" in lines[1]  # erin's attainment
     assert "Team" in table and "72.0 %" in table
