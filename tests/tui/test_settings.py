@@ -7,12 +7,17 @@ from pathlib import Path
 
 import pytest
 import tomlkit
+from sqlalchemy import text
+from sqlmodel import select
 from textual.widgets import DataTable, Input, TabbedContent
 
+from salesplan.core.db.models import Lead, StepChange
 from salesplan.core.errors import ConfigError
+from salesplan.core.services.strandings import find_strandings
 from salesplan.tui import config_edit
 from salesplan.tui.app import SalesplanApp
 from salesplan.tui.screens.action_type_form import ActionTypeForm, parse_outcomes
+from salesplan.tui.screens.choose import ChoiceModal
 from salesplan.tui.screens.confirm import ConfirmModal
 from salesplan.tui.screens.error import ErrorModal
 from salesplan.tui.screens.settings import SettingsScreen
@@ -152,3 +157,54 @@ async def test_new_type_segment_and_plugin(tui: Callable[..., SalesplanApp]) -> 
         await settle(pilot)
         assert "email_digest" in app.ctx.config.plugins.enabled
         assert str(plugins.get_row_at(names.index("email_digest"))[0]) == "✔"
+
+
+async def test_removing_a_step_with_open_leads_asks_where_they_go(
+    tui: Callable[..., SalesplanApp],
+) -> None:
+    app = tui()
+    async with app.run_test(size=(130, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one(TabbedContent).active = "tab-pipelines"
+        await settle(pilot)
+        pipelines = screen.query_one("#pipelines", DataTable)
+        pipelines.focus()
+        pipelines.move_cursor(row=0)  # acquisition: Incoming, Qualified, Proposal, Negotiation
+        await pilot.press("e")
+        await settle(pilot)
+        # "Proposal" holds L2 (open): removing it asks where L2 goes, before the diff.
+        app.screen.query_one(Input).value = "Incoming, Qualified, Negotiation, Signed"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceModal)
+        assert "1 open lead" in app.screen.dialog_title and "Proposal" in app.screen.dialog_title
+        await pilot.press("down", "down", "enter")  # Negotiation
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(pilot, rounds=6)
+        assert app.ctx.config.pipeline("acquisition").steps == [  # type: ignore[union-attr]
+            "Incoming", "Qualified", "Negotiation", "Signed"]
+        with app.ctx.session() as session:
+            lead = session.exec(select(Lead).where(Lead.key == "L2")).one()
+            assert lead.step == "Negotiation"
+            changes = session.exec(select(StepChange.step).where(
+                StepChange.lead_id == lead.id).order_by(StepChange.id)).all()  # type: ignore[arg-type]
+            assert changes[-1] == "Negotiation"
+            assert find_strandings(session, app.ctx) == []
+
+
+async def test_strandings_are_found_in_the_base(tui: Callable[..., SalesplanApp]) -> None:
+    app = tui()
+    with app.ctx.write_session() as session:
+        session.exec(text("UPDATE leads SET step = 'Gone' WHERE key = 'L4'"))  # type: ignore[call-overload]
+        session.exec(text("UPDATE leads SET owner = 'zed' WHERE key = 'L2'"))  # type: ignore[call-overload]
+        session.commit()
+    with app.ctx.session() as session:
+        found = find_strandings(session, app.ctx)
+    assert len(found) == 2
+    assert found[0].startswith("1 open lead (") and "step 'Gone'" in found[0]
+    assert found[1].startswith("1 open lead owned by 'zed'")

@@ -5,6 +5,7 @@ config is reloaded so every screen uses it at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.syntax import Syntax
@@ -15,7 +16,9 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Label, TabbedContent, TabPane
 
 from salesplan.core.errors import SalesplanError
-from salesplan.core.i18n import N_, _
+from salesplan.core.formatting import money
+from salesplan.core.i18n import N_, _, ngettext
+from salesplan.core.services.strandings import move_open_leads, open_leads_by_step
 from salesplan.tui import config_edit
 from salesplan.tui.config_edit import Edit
 from salesplan.tui.screens.action_type_form import ActionTypeForm
@@ -128,8 +131,8 @@ class SettingsScreen(SalesplanScreen):
 
     # -- saving -----------------------------------------------------------------------------
 
-    def save(self, edit: Edit, what: str) -> None:
-        """Preview ``edit`` as a diff, ask, write it, reload the config."""
+    def save(self, edit: Edit, what: str, after: Callable[[], None] | None = None) -> None:
+        """Preview ``edit`` as a diff, ask, write it, reload the config, then ``after``."""
         try:
             change = config_edit.preview(self.ctx.config_path, edit)
         except SalesplanError as exc:
@@ -142,13 +145,13 @@ class SettingsScreen(SalesplanScreen):
 
         def confirmed(ok: bool | None) -> None:
             if ok:
-                self._write(edit, what)
+                self._write(edit, what, after)
 
         self.app.push_screen(ConfirmModal(_("{what} — save to {name}?").format(
             what=what, name=change.path.name), body,
                                           "Save"), confirmed)
 
-    def _write(self, edit: Edit, what: str) -> None:
+    def _write(self, edit: Edit, what: str, after: Callable[[], None] | None = None) -> None:
         ctx = self.ctx
 
         def write() -> None:
@@ -159,6 +162,8 @@ class SettingsScreen(SalesplanScreen):
                 return
             self.notify(_("{what}: saved and reloaded").format(
                 what=what), title=ctx.config_path.name)
+            if after is not None:
+                after()
 
         self.in_thread(write, done, group=WRITE_GROUP, error_title=_("Not saved"))
 
@@ -248,8 +253,23 @@ class SettingsScreen(SalesplanScreen):
             if text is None:
                 return
             steps = [s.strip() for s in text.split(",") if s.strip()]
-            self.save(config_edit.set_pipeline_steps(pipeline.id, steps),
-                      f"Steps of {pipeline.id}")
+            removed = [step for step in pipeline.steps if step not in steps]
+            edit = config_edit.set_pipeline_steps(pipeline.id, steps)
+            what = f"Steps of {pipeline.id}"
+            if not removed or not steps:
+                self.save(edit, what)
+                return
+            ctx = self.ctx
+
+            def count() -> tuple[int, float]:
+                with ctx.session() as session:
+                    open_leads = open_leads_by_step(session, pipeline.id)
+                return (sum(open_leads.get(step, (0, 0.0))[0] for step in removed),
+                        sum(open_leads.get(step, (0, 0.0))[1] for step in removed))
+
+            self.in_thread(count, lambda found: self._ask_where(pipeline.id, removed, steps,
+                                                                found, edit, what),
+                           error_title=_("Cannot count the open leads"))
 
         self.app.push_screen(
             PromptModal(_("Steps of {title}, in order (comma-separated)").format(
@@ -257,6 +277,45 @@ class SettingsScreen(SalesplanScreen):
                         ", ".join(pipeline.steps)),
             chosen,
         )
+
+    def _ask_where(self, pipeline: str, removed: list[str], steps: list[str],
+                   found: tuple[int, float], edit: Edit, what: str) -> None:
+        """Removing steps that hold open leads: ask where the leads go, then save and move
+        them (they would otherwise vanish from the board)."""
+        count, amount = found
+        if not count:
+            self.save(edit, what)
+            return
+        money_text = money(amount, self.ctx.config.team.currency)
+        title = ngettext(
+            "{count} open lead ({amount}) is in {steps}: move it to",
+            "{count} open leads ({amount}) are in {steps}: move them to", count).format(
+                count=count, amount=money_text, steps=", ".join(removed))
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self.save(edit, what, after=lambda: self._move_leads(pipeline, removed, target))
+
+        self.app.push_screen(ChoiceModal(title, [(step, step) for step in steps], steps[0]),
+                             chosen)
+
+    def _move_leads(self, pipeline: str, removed: list[str], target: str) -> None:
+        ctx, actor, at = self.ctx, self.sp.actor, self.sp.now()
+
+        def move() -> int:
+            with ctx.write_session() as session:
+                moved = move_open_leads(session, ctx, pipeline=pipeline, from_steps=removed,
+                                        to_step=target, at=at, actor=actor)
+                session.commit()
+            return moved
+
+        def done(moved: int) -> None:
+            self.sp.data_changed()
+            self.notify(ngettext("{count} open lead moved to {step}",
+                                 "{count} open leads moved to {step}", moved).format(
+                count=moved, step=target))
+
+        self.in_thread(move, done, group=WRITE_GROUP, error_title=_("Cannot move the leads"))
 
     def _edit_member(self) -> None:
         key = self._row_key("members")

@@ -24,9 +24,31 @@ from salesplan.core.i18n import N_, _
 @pass_app
 def check_command(app: AppContext, rollups: bool, repair: bool) -> None:
     """Validate the config (syntax, keys, references, plugins) and summarise it."""
-    _summary(app)
+    status = _summary(app)
+    # A base not created yet holds nothing to strand (and check does not create it).
+    stranded = not status.startswith(("not created", "reachable, empty")) and _check_strandings(
+        app)
     if rollups or repair:
         _check_rollups(app, repair)
+    if stranded:
+        click.get_current_context().exit(2)
+
+
+def _check_strandings(app: AppContext) -> bool:
+    """Say what the base holds that the config no longer describes; whether anything."""
+    from salesplan.core.services.strandings import find_strandings
+
+    with app.session() as session:
+        found = find_strandings(session, app)
+    console = Console(highlight=False)
+    if not found:
+        console.print("[bold green]✓[/] " + _("The base holds nothing the config no longer "
+                                            "describes."))
+        return False
+    console.print("[bold red]✗[/] " + _("The config strands data in the base:"))
+    for sentence in found:
+        console.print(Text(f"  • {sentence}"))
+    return True
 
 
 def _check_rollups(app: AppContext, repair: bool) -> None:
@@ -54,7 +76,8 @@ def _check_rollups(app: AppContext, repair: bool) -> None:
     console.print("[bold green]✓[/] Rollups rebuilt from history; they now match a recount.")
 
 
-def _summary(app: AppContext) -> None:
+def _summary(app: AppContext) -> str:
+    """Print the config's summary; the database's one-line status."""
     config = app.config
     console = Console(highlight=False)
     files = " ← ".join(display_path(p) for p in app.raw.files)
@@ -109,6 +132,7 @@ def _summary(app: AppContext) -> None:
         f"[bold]Rules[/] {len(app.rules)} · [bold]Sections[/] {', '.join(sections) or 'none'} · "
         f"[bold]Reports[/] {', '.join(app.registry.reports) or 'none'}"
     )
+    return status
 
 
 COMMANDS = {"check": check_command}
