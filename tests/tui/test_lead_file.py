@@ -83,16 +83,35 @@ async def test_bad_answer_shows_error_dialog_and_logs_nothing(
         modal.query_one("#action-type", Select).value = "discovery_call"
         await settle(pilot)
         modal.query_one("#q-seats", Input).value = "-"
+        modal.query_one("#note", Input).value = "Long call, wants a demo"
+        outcome = modal.query_one("#outcome", Select).value
         await pilot.press("ctrl+s")
         await settle(pilot)
         from salesplan.tui.screens.error import ErrorModal
+        from salesplan.tui.screens.log_action import LogActionModal
 
         assert isinstance(app.screen, ErrorModal)
         assert "seats" in app.screen.message
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, LeadFileScreen)
+        # Nothing logged, and the dialog is back with what was typed.
         with app.ctx.session() as session:
             count = len(session.exec(select(Action).where(Action.action_type ==
                                                           "discovery_call")).all())
         assert count == 1
+        again = app.screen
+        assert isinstance(again, LogActionModal)
+        assert again.query_one("#action-type", Select).value == "discovery_call"
+        assert again.query_one("#note", Input).value == "Long call, wants a demo"
+        assert again.query_one("#outcome", Select).value == outcome
+        assert again.query_one("#q-seats", Input).value == "-"
+        again.query_one("#q-seats", Input).value = "12"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, LeadFileScreen)
+        with app.ctx.session() as session:
+            logged = session.exec(select(Action).where(
+                Action.action_type == "discovery_call").order_by(Action.id.desc())  # type: ignore[union-attr]
+            ).first()
+        assert logged is not None and logged.note == "Long call, wants a demo"
+        assert logged.answers is not None and logged.answers["seats"] == 12

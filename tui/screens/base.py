@@ -40,13 +40,20 @@ def run_in_thread(
     group: str = "load",
     error_title: str = "Error",
     catch_all: bool = False,
+    failed: Callable[[], None] | None = None,
 ) -> Worker[None]:
     """Run ``fetch`` in a thread worker of ``owner`` and hand its result to ``done`` on the
     UI thread. A ``SalesplanError``, a database failure (or any error when ``catch_all``, for
     plugin code) becomes the error dialog. A new run of the same group supersedes the
     previous one (except writes): the superseded run's result *and error* are dropped, so a
-    report that fails twice in a row shows one dialog, not two."""
+    report that fails twice in a row shows one dialog, not two. ``failed`` runs on the UI
+    thread before the error dialog opens (a form puts back what was typed)."""
     app = owner.app
+
+    def show_error(message: Any, title: str) -> None:
+        if failed is not None:
+            failed()
+        app.show_error(message, title)
     session_language = current_language()  # threads do not inherit the context: pass it on
 
     def job() -> None:
@@ -66,15 +73,15 @@ def run_in_thread(
                 app.ctx.engine  # noqa: B018
             result = fetch()
         except SalesplanError as exc:
-            app.call_from_thread(deliver, app.show_error, exc, error_title)
+            app.call_from_thread(deliver, show_error, exc, error_title)
             return
         except SQLAlchemyError as exc:
-            app.call_from_thread(deliver, app.show_error, database_message(exc), error_title)
+            app.call_from_thread(deliver, show_error, database_message(exc), error_title)
             return
         except Exception as exc:
             if not catch_all:
                 raise
-            app.call_from_thread(deliver, app.show_error, f"{type(exc).__name__}: {exc}",
+            app.call_from_thread(deliver, show_error, f"{type(exc).__name__}: {exc}",
                                  error_title)
             return
         app.call_from_thread(deliver, done, result)
@@ -146,7 +153,9 @@ class SalesplanScreen(Screen[None]):
         group: str = "load",
         error_title: str = "Error",
         catch_all: bool = False,
+        failed: Callable[[], None] | None = None,
     ) -> Worker[None]:
         return run_in_thread(
-            self, fetch, done, group=group, error_title=error_title, catch_all=catch_all
+            self, fetch, done, group=group, error_title=error_title, catch_all=catch_all,
+            failed=failed,
         )

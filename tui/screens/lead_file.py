@@ -24,7 +24,7 @@ from salesplan.tui.lead_writes import LeadChange, change_lead, move_to, set_stat
 from salesplan.tui.screens.base import WRITE_GROUP, run_in_thread
 from salesplan.tui.screens.choose import ChoiceModal
 from salesplan.tui.screens.confirm import ask_to_close
-from salesplan.tui.screens.log_action import ActionRequest, LogActionModal
+from salesplan.tui.screens.log_action import ActionRequest, LogActionModal, retry_modal
 from salesplan.tui.screens.prompt import ask_remind_day
 from salesplan.tui.shell import cockpit
 from salesplan.tui.widgets.tables import fill_table
@@ -189,15 +189,20 @@ class LeadFileScreen(Screen[None]):
             member=file.lead.owner,
             answers=file.fields,
         )
-        self.app.push_screen(modal, self.record)
+        self.app.push_screen(modal, lambda request: self.record(modal, request))
 
-    def record(self, request: ActionRequest | None) -> None:
+    def record(self, modal: LogActionModal, request: ActionRequest | None) -> None:
         if request is None:
             return
         ctx, key, at, actor = self.ctx, self.key, self.sp.now(), self.sp.actor
+
+        def again() -> None:  # a failed write gives back the dialog as it was typed
+            retry = retry_modal(modal, request)
+            self.app.push_screen(retry, lambda typed: self.record(retry, typed))
+
         run_in_thread(self, lambda: request.record(ctx, at=at, lead=key, actor=actor),
-                      self.logged,
-                      group=WRITE_GROUP, error_title=_("Cannot log the action"))
+                      self.logged, group=WRITE_GROUP,
+                      error_title=_("Cannot log the action"), failed=again)
 
     def logged(self, logged: LoggedAction) -> None:
         self.sp.data_changed()

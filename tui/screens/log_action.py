@@ -85,8 +85,13 @@ class LogActionModal(ModalScreen[ActionRequest | None]):
         member: str | None = None,
         action_type: str | None = None,
         answers: dict[str, Any] | None = None,
+        outcome: str | None = None,
+        note: str = "",
     ) -> None:
+        """``outcome`` and ``note`` fill the form again (after a failed write)."""
         super().__init__(classes="dialog-screen")
+        self.outcome = outcome
+        self.note = note
         self.target = target
         self.config = config
         self.action_types = action_types
@@ -111,7 +116,10 @@ class LogActionModal(ModalScreen[ActionRequest | None]):
                         )
                     with Vertical(classes="form-cell"):
                         yield Label(_("Outcome"), classes="field-label")
-                        yield Select(self._outcome_options(), allow_blank=False, id="outcome")
+                        options = self._outcome_options()
+                        chosen = self.outcome if self.outcome in {v for _l, v in options} \
+                            else options[0][1]
+                        yield Select(options, value=chosen, allow_blank=False, id="outcome")
                     with Vertical(classes="form-cell"):
                         yield Label(_("Who"), classes="field-label")
                         members = [(m.name, m.id) for m in self.config.members]
@@ -122,7 +130,7 @@ class LogActionModal(ModalScreen[ActionRequest | None]):
                             id="member",
                         )
                 yield Label(_("Note"), classes="field-label")
-                yield Input(id="note", placeholder=_("optional"))
+                yield Input(self.note, id="note", placeholder=_("optional"))
                 yield Vertical(id="script-questions")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Log (ctrl+s)"), variant="primary", id="log")
@@ -208,3 +216,12 @@ class LogActionModal(ModalScreen[ActionRequest | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def retry_modal(modal: LogActionModal, request: ActionRequest) -> LogActionModal:
+    """The same dialog again, filled with what was typed (the write failed)."""
+    return LogActionModal(target=modal.target, config=modal.config,
+                          action_types=modal.action_types, member=request.member,
+                          action_type=request.action_type,
+                          answers={**modal.answers, **request.answers},
+                          outcome=request.outcome or NO_OUTCOME, note=request.note)

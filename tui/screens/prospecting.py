@@ -22,7 +22,7 @@ from salesplan.tui.queries import ProspectRow, list_names, prospects_of
 from salesplan.tui.reports import run_report
 from salesplan.tui.screens.base import WRITE_GROUP, SalesplanScreen
 from salesplan.tui.screens.convert import ConvertModal, ConvertRequest
-from salesplan.tui.screens.log_action import ActionRequest, LogActionModal
+from salesplan.tui.screens.log_action import ActionRequest, LogActionModal, retry_modal
 from salesplan.tui.screens.prompt import PromptModal
 from salesplan.tui.widgets.navbar import NavBar
 from salesplan.tui.widgets.result_table import ResultTable
@@ -191,13 +191,17 @@ class ProspectingScreen(SalesplanScreen):
             action_type="call",
         )
 
+        self._ask_log(prospect, modal)
+
+    def _ask_log(self, prospect: ProspectRow, modal: LogActionModal) -> None:
         def chosen(request: ActionRequest | None) -> None:
             if request is not None:
-                self._log(prospect, request)
+                self._log(prospect, request, modal)
 
         self.app.push_screen(modal, chosen)
 
-    def _log(self, prospect: ProspectRow, request: ActionRequest) -> None:
+    def _log(self, prospect: ProspectRow, request: ActionRequest,
+             modal: LogActionModal) -> None:
         ctx, at, actor = self.ctx, self.sp.now(), self.sp.actor
 
         def done(logged: LoggedAction) -> None:
@@ -209,8 +213,8 @@ class ProspectingScreen(SalesplanScreen):
             self.load()
 
         self.in_thread(lambda: request.record(ctx, at=at, prospect=prospect.key, actor=actor),
-                       done,
-                       group=WRITE_GROUP, error_title=_("Cannot log the action"))
+                       done, group=WRITE_GROUP, error_title=_("Cannot log the action"),
+                       failed=lambda: self._ask_log(prospect, retry_modal(modal, request)))
 
     def action_search(self) -> None:
         def chosen(text: str | None) -> None:
