@@ -35,6 +35,7 @@ from salesplan.core.i18n import (
     set_language,
 )
 from salesplan.tui.commands import LeadSearch, SalesplanCommands
+from salesplan.tui.lead_writes import DoneChange
 from salesplan.tui.prepare import ScreenPreparer
 from salesplan.tui.screens.error import ErrorModal
 from salesplan.tui.shell import MAIN_SCREENS, main_screens, may_run, plugin_screens
@@ -91,6 +92,8 @@ class SalesplanApp(App[None]):
         self.fixed_today = today
         self.generation = 0
         self.data_version = 0
+        self.last_change: DoneChange | None = None
+        """The latest move or status change made here, for ``u`` (undo)."""
         self._plugin_modes: set[str] = set()
         self._plugin_keys: set[str] = set()
         self.preparer: ScreenPreparer | None = None

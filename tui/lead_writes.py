@@ -5,11 +5,13 @@ implementation for both screens, so they cannot drift apart."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from salesplan.core import services
 from salesplan.core.access import LOCAL_ADMIN, Actor
+from salesplan.core.services.undo import LeadState, lead_state, restore_lead
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -34,12 +36,31 @@ def set_status(status: str, remind_at: date | None = None) -> LeadChange:
     )
 
 
+@dataclass(frozen=True)
+class DoneChange:
+    """A change made, as ``u`` (undo) takes it back: the lead before and after it."""
+
+    before: LeadState
+    after: LeadState
+    what: str = ""
+
+
 def change_lead(
     ctx: AppContext, key: str, change: LeadChange, at: datetime, actor: Actor = LOCAL_ADMIN
-) -> None:
+) -> DoneChange:
     """Apply ``change`` to lead ``key`` as ``actor`` and commit (a ``NotFoundError`` names
-    the key)."""
+    the key); what it changed, for an undo."""
     with ctx.write_session() as session:
         lead = services.get_lead(session, key, actor=actor)
+        before = lead_state(session, lead)
         change(session, ctx, lead, at, actor)
+        after = lead_state(session, lead)
+        session.commit()
+    return DoneChange(before, after)
+
+
+def undo_change(ctx: AppContext, done: DoneChange, actor: Actor = LOCAL_ADMIN) -> None:
+    """Take ``done`` back (a ``DataError`` when the lead changed since) and commit."""
+    with ctx.write_session() as session:
+        restore_lead(session, ctx, done.before, done.after, actor=actor)
         session.commit()

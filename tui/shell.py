@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from salesplan.core.app import AppContext
     from salesplan.core.errors import SalesplanError
     from salesplan.core.screens import ScreenSpec
+    from salesplan.tui.lead_writes import DoneChange
 
 # (mode name, title, key, module, class) of the built-in screens, in menu order.
 MAIN_SCREENS: tuple[tuple[str, str, str, str, str], ...] = (
@@ -68,6 +69,7 @@ class Cockpit(Protocol):
     actor: Actor
     generation: int
     data_version: int
+    last_change: DoneChange | None
 
     @property
     def today(self) -> date: ...

@@ -189,3 +189,51 @@ async def test_standby_asks_the_reminder_day(tui: Callable[..., SalesplanApp]) -
             assert lead.status == "standby"
             assert lead.remind_at is not None
             assert to_local(lead.remind_at, app.ctx.tz).date() == date(2026, 3, 25)
+
+
+async def test_u_undoes_the_last_move_or_status(tui: Callable[..., SalesplanApp]) -> None:
+    app = tui()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_screen(pilot, "p", PipelineScreen)
+        with app.ctx.session() as session:
+            lead = session.exec(select(Lead).where(Lead.key == "L5")).one()
+            changes_before = len(session.exec(select(StepChange).where(
+                StepChange.lead_id == lead.id)).all())
+        await pilot.press("greater_than_sign")  # L5: Incoming → Qualified
+        await settle(pilot)
+        assert [card_keys(c) for c in screen.columns][:2] == [["L1"], ["L5", "L4"]]
+        await pilot.press("u")
+        await settle(pilot)
+        assert [card_keys(c) for c in screen.columns][:2] == [["L5", "L1"], ["L4"]]
+        with app.ctx.session() as session:
+            lead = session.exec(select(Lead).where(Lead.key == "L5")).one()
+            assert lead.step == "Incoming"
+            assert len(session.exec(select(StepChange).where(
+                StepChange.lead_id == lead.id)).all()) == changes_before
+        # Marking won (confirmed) and undoing: open again, no closing date.
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        with app.ctx.session() as session:
+            assert session.exec(select(Lead).where(Lead.key == "L5")).one().status == "won"
+        await pilot.press("u")
+        await settle(pilot)
+        with app.ctx.session() as session:
+            lead = session.exec(select(Lead).where(Lead.key == "L5")).one()
+            assert (lead.status, lead.closed_at) == ("todo", None)
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.last_change is None  # nothing left to undo (a warning says so)
+        # A lead changed by someone else since is not overwritten.
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        with app.ctx.write_session() as session:
+            moved = session.exec(select(Lead).where(Lead.key == "L5")).one()
+            moved.status = "lost"
+            session.add(moved)
+            session.commit()
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorModal)
+        assert "changed since" in app.screen.message

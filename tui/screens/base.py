@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from salesplan.core.errors import SalesplanError
-from salesplan.core.i18n import current_language, language
+from salesplan.core.i18n import _, current_language, language
 from salesplan.tui.shell import cockpit
 
 if TYPE_CHECKING:
@@ -159,3 +159,24 @@ class SalesplanScreen(Screen[None]):
             self, fetch, done, group=group, error_title=error_title, catch_all=catch_all,
             failed=failed,
         )
+
+
+def undo_last(owner: Any, then: Callable[[], None]) -> None:
+    """``u``: take back the cockpit's latest move or status change, then ``then`` (reload)."""
+    from salesplan.tui.lead_writes import undo_change
+
+    sp = cockpit(owner.app)
+    done = sp.last_change
+    if done is None:
+        sp.notify(_("Nothing to undo"), severity="warning")
+        return
+    ctx, actor = sp.ctx, sp.actor
+
+    def undone(_none: None) -> None:
+        sp.last_change = None
+        sp.data_changed()
+        sp.notify(_("Undone: {what}").format(what=done.what))
+        then()
+
+    run_in_thread(owner, lambda: undo_change(ctx, done, actor), undone, group=WRITE_GROUP,
+                  error_title=_("Cannot undo"))

@@ -4,6 +4,7 @@ moves the lead, ``x`` sets its status, ``escape`` goes back."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
@@ -20,8 +21,8 @@ from salesplan.core.i18n import N_, _
 from salesplan.core.services import LeadFile, LoggedAction
 from salesplan.core.statuses import CLOSED_STATUSES, LEAD_STATUSES
 from salesplan.tui.format import money, outcome_label, short_time, status_text, type_label
-from salesplan.tui.lead_writes import LeadChange, change_lead, move_to, set_status
-from salesplan.tui.screens.base import WRITE_GROUP, run_in_thread
+from salesplan.tui.lead_writes import DoneChange, LeadChange, change_lead, move_to, set_status
+from salesplan.tui.screens.base import WRITE_GROUP, run_in_thread, undo_last
 from salesplan.tui.screens.choose import ChoiceModal
 from salesplan.tui.screens.confirm import ask_to_close
 from salesplan.tui.screens.log_action import ActionRequest, LogActionModal, retry_modal
@@ -54,6 +55,7 @@ class LeadFileScreen(Screen[None]):
         Binding("a", "log_action", N_("Log action")),
         Binding("m", "move", N_("Move to…")),
         Binding("x", "status", N_("Status…")),
+        Binding("u", "undo", N_("Undo")),
     ]
 
     def __init__(self, key: str) -> None:
@@ -252,13 +254,17 @@ class LeadFileScreen(Screen[None]):
             ChoiceModal("Status", [(s, s) for s in LEAD_STATUSES], file.lead.status), chosen
         )
 
+    def action_undo(self) -> None:
+        undo_last(self, self.load)
+
     def _write(self, change: LeadChange, what: str) -> None:
         ctx, key, at, actor = self.ctx, self.key, self.sp.now(), self.sp.actor
 
-        def done(_result: None) -> None:
+        def done(result: DoneChange) -> None:
+            self.sp.last_change = replace(result, what=f"{key}: {what}")
             self.sp.data_changed()
             self.last_effects = [what]
-            self.notify(what)
+            self.notify(what + " " + _("(u undoes)"))
             self.load()
 
         run_in_thread(self, lambda: change_lead(ctx, key, change, at, actor), done,

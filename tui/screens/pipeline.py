@@ -8,6 +8,7 @@ to the next/previous step, ``m`` picks a step, ``w`` marks it won, ``x`` sets an
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.markup import escape
@@ -18,9 +19,9 @@ from textual.widgets import Footer, Header, Label, OptionList
 
 from salesplan.core.i18n import N_, _
 from salesplan.core.statuses import CLOSED_STATUSES, LEAD_STATUSES
-from salesplan.tui.lead_writes import LeadChange, change_lead, move_to, set_status
+from salesplan.tui.lead_writes import DoneChange, LeadChange, change_lead, move_to, set_status
 from salesplan.tui.queries import BoardColumn, LeadCard, board, board_page
-from salesplan.tui.screens.base import WRITE_GROUP, SalesplanScreen
+from salesplan.tui.screens.base import WRITE_GROUP, SalesplanScreen, undo_last
 from salesplan.tui.screens.choose import ChoiceModal
 from salesplan.tui.screens.confirm import ask_to_close
 from salesplan.tui.screens.prompt import PromptModal, ask_remind_day
@@ -40,6 +41,7 @@ class PipelineScreen(SalesplanScreen):
         Binding("w", "set_status('won')", N_("Won")),
         Binding("x", "status", N_("Status…")),
         Binding("slash", "search", N_("Search")),
+        Binding("u", "undo", N_("Undo")),
         Binding("f", "filter_owner", N_("Owner")),
         Binding("v", "switch_pipeline", N_("Pipeline")),
     ]
@@ -191,9 +193,10 @@ class PipelineScreen(SalesplanScreen):
         """Write ``change`` to the card's lead in a worker, then say so and reload."""
         ctx, at, actor = self.ctx, self.sp.now(), self.sp.actor
 
-        def done(_result: None) -> None:
+        def done(result: DoneChange) -> None:
+            self.sp.last_change = replace(result, what=f"{card.title}: {what}")
             self.sp.data_changed()
-            self.notify(f"{card.title}: {what}")
+            self.notify(f"{card.title}: {what} " + _("(u undoes)"))
             self.load()
 
         self.in_thread(lambda: change_lead(ctx, card.key, change, at, actor), done,
@@ -232,6 +235,9 @@ class PipelineScreen(SalesplanScreen):
                      currency=self.ctx.config.team.currency, status=status,
                      then=lambda: self._change(card, set_status(status), f"status {status}",
                                                "Cannot change the status"))
+
+    def action_undo(self) -> None:
+        undo_last(self, self.load)
 
     # -- filters ----------------------------------------------------------------------------
 
