@@ -16,6 +16,11 @@ Each load runs in its own subprocess so its peak memory (``ru_maxrss``) is its o
 both times, the ratio (target ≤ 1.5) and peak memory.
 
     python benchmarks/import_bench.py [--work DIR] [--repeat N] [--seed N]
+                                      [--size large|history] [--demo DIR] [--postgres URL]
+
+``--size history`` uses the history demo (6.5M actions) instead; ``--demo DIR`` reuses a demo
+already built there; ``--postgres URL`` also times ``salesplan import`` into that PostgreSQL
+database (emptied first: every table of the public schema is dropped), through COPY.
 """
 
 from __future__ import annotations
@@ -137,14 +142,17 @@ def main() -> None:
                         help="work folder (the large demo is kept there between runs)")
     parser.add_argument("--repeat", type=int, default=1, help="measure each loader N times")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--size", choices=["large", "history"], default="large")
+    parser.add_argument("--demo", type=Path, help="a demo folder already built (reused)")
+    parser.add_argument("--postgres", help="also import into this PostgreSQL database")
     options = parser.parse_args()
     work: Path = options.work
     work.mkdir(parents=True, exist_ok=True)
-    demo, folder = work / "demo", work / "data"
+    demo, folder = options.demo or work / "demo", work / "data"
 
     if not (demo / "demo.db").is_file():
-        print("Building the large demo …", flush=True)
-        took, memory = run(salesplan("demo", "--dir", str(demo), "--size", "large",
+        print(f"Building the {options.size} demo …", flush=True)
+        took, memory = run(salesplan("demo", "--dir", str(demo), "--size", options.size,
                                      "--seed", str(options.seed), "--no-tui"))
         print(f"  built in {took:.1f} s, peak memory {memory} MiB")
     if not (folder / "actions.csv").is_file():
@@ -156,8 +164,11 @@ def main() -> None:
     print(f"Data folder {folder}: {actions} actions")
 
     target = work / "target"
-    times: dict[str, list[float]] = {"plain": [], "schema": [], "salesplan": []}
-    memory_of: dict[str, int] = {"plain": 0, "schema": 0, "salesplan": 0}
+    times: dict[str, list[float]] = {name: [] for name in LABELS}
+    memory_of: dict[str, int] = dict.fromkeys(LABELS, 0)
+    if options.postgres:
+        LABELS["postgres"] = "salesplan import, PostgreSQL (COPY)"
+        times["postgres"], memory_of["postgres"] = [], 0
     text = (demo / "salesplan.toml").read_text(encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "SALESPLAN_DATABASE_URL"}
     for round_ in range(options.repeat):
@@ -177,8 +188,13 @@ def main() -> None:
                        str(target / "schema.db")],
             "salesplan": salesplan("--config", str(config), "import", str(folder)),
         }
+        if options.postgres:
+            empty_postgres(options.postgres)
+            runs["postgres"] = salesplan("--config", str(config), "import", str(folder))
         for name, command in runs.items():
-            took, memory = run(command, env=env)
+            run_env = env if name != "postgres" else {
+                **env, "SALESPLAN_DATABASE_URL": options.postgres}
+            took, memory = run(command, env=run_env)
             times[name].append(took)
             memory_of[name] = max(memory_of[name], memory)
             print(f"[{round_ + 1}] {LABELS[name]:44} {took:6.1f} s, peak {memory} MiB",
@@ -192,6 +208,19 @@ def main() -> None:
         ratio = best["salesplan"] / best[name]
         verdict = "OK" if ratio <= 1.5 else "over target"
         print(f"ratio salesplan / {name:7} {ratio:5.2f} (target ≤ 1.5: {verdict})")
+    if options.postgres:
+        print(f"ratio PostgreSQL import / plain {best['postgres'] / best['plain']:5.2f}")
+
+
+def empty_postgres(url: str) -> None:
+    """Drop every table (and salesplan's functions) of the database's public schema."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
 
 
 if __name__ == "__main__":

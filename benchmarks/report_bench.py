@@ -436,6 +436,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--from", dest="start", default=f"{YEAR}-01-01")
     parser.add_argument("--to", dest="end", default=f"{YEAR}-06-30")
     parser.add_argument("--synthetic", action="store_true", help="skip salesplan demo")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also time every report on this PostgreSQL database, which must "
+                             "hold the same data (e.g. imported by import_bench.py --postgres)")
     parser.add_argument("--no-bytecode-cache", dest="bytecode_cache", action="store_false",
                         help="time with the inherited environment as is (see process_env)")
     args = parser.parse_args(argv)
@@ -500,6 +503,25 @@ def main(argv: list[str] | None = None) -> None:
                                    args.runs)
     for name, seconds in query_times.items():
         print(f"  {name:30s} {seconds:6.3f} s")
+    if args.postgres:
+        postgres_times(salesplan, args, env, times["duckdb"], duck_path, bounds)
+
+
+def postgres_times(salesplan: list[str], args: argparse.Namespace, env: dict[str, str],
+                   duckdb_seconds: float, duck_path: Path, bounds: list[str]) -> None:
+    """The same reports on PostgreSQL (same data), against DuckDB's time of this run."""
+    pg_env = {**env, "SALESPLAN_DATABASE_URL": args.postgres}
+    activity = [*salesplan, "activity", "--from", args.start, "--to", args.end,
+                "--format", "json"]
+    check_same_numbers(activity, [PYTHON, "-c", _script(DUCKDB_SCRIPT), str(duck_path),
+                                  *bounds], pg_env)
+    seconds = best_times({"activity": activity}, args.runs, pg_env)["activity"]
+    print(f"PostgreSQL, whole processes, best of {args.runs}:")
+    print(f"  salesplan activity (json)   {seconds:6.3f} s, / duckdb = "
+          f"{seconds / duckdb_seconds:.2f}")
+    for label, other in other_report_times(salesplan, args, pg_env).items():
+        print(f"  {label:44s} {other:6.3f} s, / duckdb activity = "
+              f"{other / duckdb_seconds:.2f}")
 
 
 if __name__ == "__main__":
