@@ -135,6 +135,37 @@ def set_member_segment(member_id: str, segment: str) -> Edit:
     return edit
 
 
+def add_member(member_id: str, name: str, segment: str, email: str = "") -> Edit:
+    """Append a ``[[members]]`` entry."""
+
+    def edit(document: TOMLDocument) -> None:
+        if entry(document, "members", member_id, create=False) is not None:
+            raise ConfigError(_("member {id!r} already exists").format(id=member_id))
+        table = entry(document, "members", member_id)
+        assert table is not None
+        table["name"] = name
+        if email:
+            table["email"] = email
+        table["segment"] = segment
+
+    return edit
+
+
+def remove_member(member_id: str) -> Edit:
+    """Drop the ``[[members]]`` entry of ``member_id`` (only one the file itself defines)."""
+
+    def edit(document: TOMLDocument) -> None:
+        tables = _entries(document, "members")
+        for index, table in enumerate(tables):
+            if table.get("id") == member_id:
+                del tables[index]
+                return
+        raise ConfigError(_("member {id!r} is not defined in this file (an included file "
+                            "defines it)").format(id=member_id))
+
+    return edit
+
+
 def set_enabled_plugins(names: list[str]) -> Edit:
     """``[plugins] enabled`` becomes ``names`` (in that order)."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
@@ -25,6 +25,8 @@ from salesplan.core.reports.tables import activity_month
 from salesplan.core.statuses import OPEN_STATUSES
 
 if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
+
     from salesplan.core.app import AppContext
 
 
@@ -136,3 +138,35 @@ def move_open_leads(session: Session, app: AppContext, *, pipeline: str,
     for lead in leads:
         move_lead(session, app, lead=lead, step=to_step, at=at, actor=actor)
     return len(leads)
+
+
+def owned_by(session: Session, member: str) -> tuple[int, int, int]:
+    """(open leads, prospects, open reminders) of ``member``."""
+    leads = session.execute(select(func.count()).select_from(Lead).where(
+        col(Lead.owner) == member, col(Lead.status).in_(OPEN_STATUSES))).scalar()
+    prospects = session.execute(select(func.count()).select_from(Prospect).where(
+        col(Prospect.owner) == member)).scalar()
+    reminders = session.execute(select(func.count()).select_from(Reminder).where(
+        col(Reminder.member) == member, col(Reminder.done).is_(False))).scalar()
+    return int(leads or 0), int(prospects or 0), int(reminders or 0)
+
+
+def hand_over(session: Session, app: AppContext, *, member: str, to: str) -> tuple[int, int, int]:
+    """Give ``member``'s open leads, prospects and open reminders to ``to`` (a member of
+    ``app``'s config); the counts. Closed leads stay theirs: the history of who won what."""
+    from sqlalchemy import update
+
+    from salesplan.core.db.models import table_of
+    from salesplan.core.services.common import check_member
+
+    check_member(app, to, "owner")
+    leads, prospects, reminders = (table_of(Lead), table_of(Prospect), table_of(Reminder))
+    moved_leads = session.execute(update(leads).where(
+        leads.c.owner == member, leads.c.status.in_(OPEN_STATUSES)).values(owner=to))
+    moved_prospects = session.execute(update(prospects).where(
+        prospects.c.owner == member).values(owner=to))
+    moved_reminders = session.execute(update(reminders).where(
+        reminders.c.member == member, reminders.c.done.is_(False)).values(member=to))
+    counts = [int(cast("CursorResult[Any]", result).rowcount)
+              for result in (moved_leads, moved_prospects, moved_reminders)]
+    return counts[0], counts[1], counts[2]

@@ -208,3 +208,53 @@ async def test_strandings_are_found_in_the_base(tui: Callable[..., SalesplanApp]
     assert len(found) == 2
     assert found[0].startswith("1 open lead (") and "step 'Gone'" in found[0]
     assert found[1].startswith("1 open lead owned by 'zed'")
+
+
+async def test_members_are_added_and_removed_handing_over_what_they_own(
+    tui: Callable[..., SalesplanApp],
+) -> None:
+    app = tui()
+    async with app.run_test(size=(130, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one(TabbedContent).active = "tab-members"
+        await settle(pilot)
+        members = screen.query_one("#members", DataTable)
+        members.focus()
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "erin, Erin Blanc"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("end", "enter")  # the last segment: sales
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot, rounds=6)
+        erin = app.ctx.config.member("erin")
+        assert erin is not None and (erin.name, erin.segment) == ("Erin Blanc", "sales")
+
+        # Carol owns two prospects (Yann Le Goff, Emma Roux): removing her asks who takes them.
+        ids = [str(members.get_row_at(i)[0]) for i in range(members.row_count)]
+        members.move_cursor(row=ids.index("carol"))
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceModal)
+        assert "2 prospects" in app.screen.dialog_title
+        choices = [value for value, _label in app.screen.choices]
+        assert "carol" not in choices
+        app.screen.dismiss("erin")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(pilot, rounds=6)
+        assert app.ctx.config.member("carol") is None
+        with app.ctx.session() as session:
+            from salesplan.core.db.models import Prospect
+
+            owners = session.exec(select(Prospect.owner).where(
+                Prospect.name.in_(["Yann Le Goff", "Emma Roux"]))).all()  # type: ignore[attr-defined]
+            assert owners == ["erin", "erin"]
+            assert find_strandings(session, app.ctx) == []

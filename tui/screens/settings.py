@@ -18,7 +18,12 @@ from textual.widgets import DataTable, Footer, Header, Label, TabbedContent, Tab
 from salesplan.core.errors import SalesplanError
 from salesplan.core.formatting import money
 from salesplan.core.i18n import N_, _, ngettext
-from salesplan.core.services.strandings import move_open_leads, open_leads_by_step
+from salesplan.core.services.strandings import (
+    hand_over,
+    move_open_leads,
+    open_leads_by_step,
+    owned_by,
+)
 from salesplan.tui import config_edit
 from salesplan.tui.config_edit import Edit
 from salesplan.tui.screens.action_type_form import ActionTypeForm
@@ -34,7 +39,7 @@ class SettingsScreen(SalesplanScreen):
     """The config, editable."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_type", N_("New type")),
+        Binding("n", "new", N_("New")),
         Binding("e", "edit", N_("Edit")),
         Binding("x", "disable", N_("Disable/toggle")),
     ]
@@ -176,6 +181,84 @@ class SettingsScreen(SalesplanScreen):
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_edit()
 
+    def action_new(self) -> None:
+        """``n``: a new entry of the open tab (action type, member)."""
+        if self._tab() == "tab-members":
+            self._new_member()
+        else:
+            self.action_new_type()
+
+    def _new_member(self) -> None:
+        segments = [(segment.id, segment.title) for segment in self.ctx.config.segments]
+
+        def named(text: str | None) -> None:
+            if not text or not text.strip():
+                return
+            member_id, _sep, name = text.partition(",")
+            member_id, name = member_id.strip(), name.strip() or member_id.strip()
+            if self.ctx.config.member(member_id) is not None:
+                self.sp.show_error(_("member {id!r} already exists").format(id=member_id),
+                                   _("Cannot create"))
+                return
+
+            def segment_chosen(segment: str | None) -> None:
+                if segment:
+                    self.save(config_edit.add_member(member_id, name, segment),
+                              f"New member {member_id}")
+
+            self.app.push_screen(ChoiceModal(_("Segment of {name}").format(name=name),
+                                             segments, segments[0][0] if segments else ""),
+                                 segment_chosen)
+
+        self.app.push_screen(PromptModal(_("New member: id, full name"),
+                                         placeholder="jane, Jane Roe"), named)
+
+    def _remove_member(self) -> None:
+        member = self.ctx.config.member(self._row_key("members") or "")
+        if member is None:
+            return
+        ctx, edit, what = self.ctx, config_edit.remove_member(member.id), f"Remove {member.id}"
+        others = [(m.id, m.name) for m in ctx.config.members if m.id != member.id]
+
+        def counted(owned: tuple[int, int, int]) -> None:
+            leads, prospects, reminders = owned
+            if not any(owned):
+                self.save(edit, what)
+                return
+            title = _("{name} has {leads} open leads, {prospects} prospects and {reminders} "
+                      "open reminders: give them to").format(
+                name=member.name, leads=leads, prospects=prospects, reminders=reminders)
+
+            def chosen(heir: str | None) -> None:
+                if heir:
+                    self.save(edit, what, after=lambda: self._hand_over(member.id, heir))
+
+            self.app.push_screen(ChoiceModal(title, others, others[0][0] if others else ""),
+                                 chosen)
+
+        def count() -> tuple[int, int, int]:
+            with ctx.session() as session:
+                return owned_by(session, member.id)
+
+        self.in_thread(count, counted, error_title=_("Cannot count what they own"))
+
+    def _hand_over(self, member: str, heir: str) -> None:
+        ctx = self.ctx
+
+        def write() -> tuple[int, int, int]:
+            with ctx.write_session() as session:
+                moved = hand_over(session, ctx, member=member, to=heir)
+                session.commit()
+            return moved
+
+        def done(moved: tuple[int, int, int]) -> None:
+            self.sp.data_changed()
+            self.notify(_("Given to {heir}: {leads} leads, {prospects} prospects, {reminders} "
+                          "reminders").format(heir=heir, leads=moved[0], prospects=moved[1],
+                                              reminders=moved[2]))
+
+        self.in_thread(write, done, group=WRITE_GROUP, error_title=_("Cannot hand over"))
+
     def action_new_type(self) -> None:
         def chosen(values: dict[str, Any] | None) -> None:
             if values is None:
@@ -233,6 +316,9 @@ class SettingsScreen(SalesplanScreen):
         tab = self._tab()
         if tab == "tab-plugins":
             self._toggle_plugin()
+            return
+        if tab == "tab-members":
+            self._remove_member()
             return
         if tab != "tab-types":
             return
