@@ -14,9 +14,10 @@ copies to add pages of their own:
   that ends them all when the server stops;
 - ``pages`` — the HTML of the sign-in page and of the cockpit page.
 
-Sessions, the sign-in limit and tickets are services of the kernel
-(``salesplan.core.services.sessions``), and what the app process does with its ticket is the
-kernel's ``salesplan.core.server.ticket`` (``salesplan tui`` runs it, plugin or not). This
+- ``sessions`` — signing in, the session cookie, sign-out, the sign-in limit, making launch
+  tickets. The signing key and checking a ticket are the kernel's
+  (``salesplan.core.services.sessions``), and what the app process does with its ticket is
+  the kernel's ``salesplan.core.server.ticket`` (``salesplan tui`` runs it, plugin or not). This
 module stays cheap to import: aiohttp and textual-serve load when the server mounts the
 cockpit.
 """

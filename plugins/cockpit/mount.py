@@ -35,7 +35,9 @@ from textual_serve.download_manager import DownloadManager
 from salesplan.core.access import Actor
 from salesplan.core.errors import AuthenticationError
 from salesplan.core.server.state import ACTOR, STATE, ServerState
-from salesplan.core.services.sessions import (
+from salesplan.plugins.cockpit.pages import cockpit_page, login_page, logout_page
+from salesplan.plugins.cockpit.processes import CockpitApp, LiveApps, app_command
+from salesplan.plugins.cockpit.sessions import (
     SESSION_HOURS,
     TooManySignIns,
     browser_sign_in,
@@ -44,8 +46,6 @@ from salesplan.core.services.sessions import (
     session_actor,
     signing_key,
 )
-from salesplan.plugins.cockpit.pages import cockpit_page, login_page, logout_page
-from salesplan.plugins.cockpit.processes import CockpitApp, LiveApps, app_command
 
 log = logging.getLogger("salesplan.server")
 

@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 
 from salesplan.core.registry import collect_web_setups
-from salesplan.core.services.sessions import MAX_FAILURES, open_sessions
+from salesplan.plugins.cockpit.sessions import MAX_FAILURES, open_sessions
 from tests.api.harness import PASSWORD, Team
 from tests.plugins.cockpit.conftest import alive, children, start_cockpit, wait_for
 
