@@ -211,7 +211,7 @@ class SettingsScreen(SalesplanScreen):
                                  segment_chosen)
 
         self.app.push_screen(PromptModal(_("New member: id, full name"),
-                                         placeholder="jane, Jane Roe"), named)
+                                         placeholder=_("jane, Jane Roe")), named)
 
     def _remove_member(self) -> None:
         member = self.ctx.config.member(self._row_key("members") or "")
