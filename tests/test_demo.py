@@ -14,6 +14,7 @@ from sqlalchemy import select
 from salesplan.core.calendar import to_local
 from salesplan.core.context import AppContext, load_app
 from salesplan.core.dataio import export_folder, import_folder
+from salesplan.core.dataio.formats import FILES
 from salesplan.core.db.models import Action, Lead, ProspectingList, Reminder, StepChange
 from salesplan.core.demo.build import build_demo, demo_config_text
 from tests.conftest import CliResult
@@ -71,14 +72,37 @@ def test_demo_export_round_trips(demo_app: AppContext, tmp_path: Path) -> None:
     (copy / "salesplan.toml").write_text(demo_config_text(), encoding="utf-8")
     app = _app(copy)
     try:
-        import_folder(app, tmp_path / "first")
+        summary = import_folder(app, tmp_path / "first")
         export_folder(app, tmp_path / "second")
+        copied = _kept(app)
         empty_base(app)
     finally:
         app.dispose()
-    for file in VALID:
+    for file in FILES:
         assert (tmp_path / "first" / file).read_bytes() == (
             tmp_path / "second" / file).read_bytes(), file
+    # Script answers, open and done reminders, standby dates and lead fields survive.
+    kept = _kept(demo_app)
+    assert summary.answers > 0 and summary.reminders == len(kept["reminders"]) > 0
+    assert any(row[-1] is None for row in kept["reminders"])  # open ones
+    assert any(remind is not None for _key, remind, _fields in kept["leads"])
+    assert copied == kept
+
+
+def _kept(app: AppContext) -> dict[str, list[tuple[object, ...]]]:
+    with app.session() as session:
+        return {
+            "answers": [tuple(r) for r in session.execute(
+                select(Action.key, Action.answers).order_by(Action.id)) if r[1]],
+            "reminders": [tuple(r) for r in session.execute(
+                select(Reminder.id, Reminder.due_at, Reminder.member, Reminder.action_type,
+                       Reminder.note, Reminder.source, Reminder.done_at)
+                .order_by(Reminder.id))],
+            # The day a standby lead is due again (the demo gives it a time of day too).
+            "leads": [(key, remind and to_local(remind, app.tz).date(), fields)
+                      for key, remind, fields in session.execute(
+                          select(Lead.key, Lead.remind_at, Lead.fields).order_by(Lead.id))],
+        }
 
 
 def test_demo_is_plausible(demo_app: AppContext) -> None:

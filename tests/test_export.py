@@ -37,7 +37,7 @@ def test_export_writes_exact_files(app: AppContext, tmp_path: Path) -> None:
     import_folder(app, write_folder(tmp_path / "data", VALID))
     summary = export_folder(app, tmp_path / "out")
     assert summary.counts == {"prospects.csv": 3, "leads.csv": 2, "step_changes.csv": 3,
-                              "actions.csv": 3}
+                              "actions.csv": 3, "answers.csv": 0, "reminders.csv": 0}
     assert _read(tmp_path / "out") == {
         "prospects.csv": (
             "id,list,name,company,email,phone,owner,created_at,lead_id\n"
@@ -46,10 +46,11 @@ def test_export_writes_exact_files(app: AppContext, tmp_path: Path) -> None:
             "P3,Web,Ana Roux,Nova,,,,2026-03-03T11:00:00+01:00,\n"
         ),
         "leads.csv": (
-            "id,title,pipeline,step,owner,amount,status,created_at,closed_at,prospect_id\n"
-            "L1,ACME deal,acquisition,Qualified,alice,1200.5,todo,2026-03-04T09:00:00+01:00,,P1\n"
+            "id,title,pipeline,step,owner,amount,status,created_at,closed_at,prospect_id,"
+            "remind_on\n"
+            "L1,ACME deal,acquisition,Qualified,alice,1200.5,todo,2026-03-04T09:00:00+01:00,,P1,\n"
             "L2,Renew X,renewal,Signed,dave,30000,won,2026-03-05T09:00:00+01:00,"
-            "2026-03-20T10:00:00+01:00,\n"
+            "2026-03-20T10:00:00+01:00,,\n"
         ),
         "step_changes.csv": (
             "lead_id,at,step\n"
@@ -188,7 +189,7 @@ def test_cli_export(run_cli: Callable[..., object], config_path: Path, tmp_path:
     assert result.exit_code == 0  # type: ignore[attr-defined]
     assert result.stdout == (  # type: ignore[attr-defined]
         f"Exported to {tmp_path / 'out'}: prospects.csv 3, leads.csv 2, step_changes.csv 3, "
-        "actions.csv 3.\n")
+        "actions.csv 3, answers.csv 0, reminders.csv 0.\n")
     (tmp_path / "file").write_text("x", encoding="utf-8")
     result = run_cli("--config", str(config_path), "export", str(tmp_path / "file"))
     assert result.exit_code == 2  # type: ignore[attr-defined]

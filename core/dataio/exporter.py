@@ -1,10 +1,11 @@
 """``salesplan export DIR``: write the base as a data folder (SPEC §5).
 
-All four files are always written (a header alone when empty), read in one transaction so they
-agree with each other. Order is stable: prospects, leads and actions by their integer id (the
-order they were created or imported in, so a folder imported into an empty base comes back in
-its own order); step changes by lead id, then time, then id. Each file is written to a
-temporary name and renamed, so a failed export never leaves half a file.
+Every file is always written (a header alone when empty), read in one transaction so they
+agree with each other. Order is stable: prospects, leads, actions and reminders by their
+integer id (the order they were created or imported in, so a folder imported into an empty
+base comes back in its own order); step changes by lead id, then time, then id; answers by
+action id, then in the order the action holds them. Each file is written to a temporary name
+and renamed, so a failed export never leaves half a file.
 """
 
 from __future__ import annotations
@@ -21,16 +22,23 @@ from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import aliased
 
 from salesplan.core.app import AppContext
+from salesplan.core.calendar import local_date
 from salesplan.core.dataio.formats import (
     ACTION_COLUMNS,
     ACTIONS_FILE,
+    ANSWER_COLUMNS,
+    ANSWERS_FILE,
     LEAD_COLUMNS,
     LEADS_FILE,
     PROSPECT_COLUMNS,
     PROSPECTS_FILE,
+    REMINDER_COLUMNS,
+    REMINDER_PREFIX,
+    REMINDERS_FILE,
     STEP_CHANGE_COLUMNS,
     STEP_CHANGES_FILE,
     format_amount,
+    format_answer,
     format_timestamp,
 )
 from salesplan.core.db.models import (
@@ -38,6 +46,7 @@ from salesplan.core.db.models import (
     Lead,
     Prospect,
     ProspectingList,
+    Reminder,
     StepChange,
     table_of,
 )
@@ -69,7 +78,8 @@ def _leads_query() -> Select[Any]:
     lead, p = table_of(Lead), table_of(Prospect)
     return (
         select(lead.c.key, lead.c.title, lead.c.pipeline, lead.c.step, lead.c.owner,
-               lead.c.amount, lead.c.status, lead.c.created_at, lead.c.closed_at, p.c.key)
+               lead.c.amount, lead.c.status, lead.c.created_at, lead.c.closed_at, p.c.key,
+               lead.c.remind_at)
         .outerjoin(p, p.c.id == lead.c.prospect_id)
         .order_by(lead.c.id)
     )
@@ -94,6 +104,34 @@ def _actions_query() -> Select[Any]:
         .outerjoin(lead, lead.c.id == a.c.lead_id)
         .outerjoin(p, p.c.id == a.c.prospect_id)
         .order_by(a.c.id)
+    )
+
+
+def _answers_query() -> Select[Any]:
+    a = table_of(Action)
+    return select(a.c.key, a.c.answers).where(a.c.answers.is_not(None)).order_by(a.c.id)
+
+
+def _answer_rows(rows: Iterable[Sequence[Any]]) -> Iterable[tuple[str, str, str]]:
+    """One row per answer of each action, in the order the action holds them."""
+    for key, answers in rows:
+        for question, value in (answers or {}).items():
+            if value is not None:
+                yield key, question, format_answer(value)
+
+
+def _reminders_query() -> Select[Any]:
+    r = table_of(Reminder)
+    lead = aliased(table_of(Lead))
+    p = aliased(table_of(Prospect))
+    a = aliased(table_of(Action))
+    return (
+        select(r.c.id, r.c.due_at, r.c.member, r.c.action_type, lead.c.key, p.c.key,
+               r.c.done, r.c.done_at, a.c.key, r.c.note, r.c.source)
+        .outerjoin(lead, lead.c.id == r.c.lead_id)
+        .outerjoin(p, p.c.id == r.c.prospect_id)
+        .outerjoin(a, a.c.id == r.c.created_by_action_id)
+        .order_by(r.c.id)
     )
 
 
@@ -125,7 +163,7 @@ def _stream(connection: Connection, query: Select[Any]) -> Iterable[Sequence[Any
 
 
 def export_folder(app: AppContext, folder: Path) -> ExportSummary:
-    """Write prospects.csv, leads.csv, step_changes.csv and actions.csv into ``folder``."""
+    """Write every file of the data folder (SPEC §5) into ``folder``."""
     if folder.exists() and not folder.is_dir():
         raise DataError(_("{folder}: exists and is not a folder").format(folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
@@ -133,6 +171,9 @@ def export_folder(app: AppContext, folder: Path) -> ExportSummary:
 
     def stamp(value: Any) -> str:
         return "" if value is None else format_timestamp(value, tz)
+
+    def day(value: Any) -> str:
+        return "" if value is None else local_date(value, tz).isoformat()
 
     summary = ExportSummary()
     with app.engine.connect() as connection, connection.begin():
@@ -145,9 +186,9 @@ def export_folder(app: AppContext, folder: Path) -> ExportSummary:
         summary.counts[LEADS_FILE] = _write(
             folder / LEADS_FILE, LEAD_COLUMNS,
             ((key, title, pipeline, step, owner, format_amount(float(amount)), status,
-              stamp(created), stamp(closed), prospect or "")
-             for key, title, pipeline, step, owner, amount, status, created, closed, prospect
-             in _stream(connection, _leads_query())),
+              stamp(created), stamp(closed), prospect or "", day(remind))
+             for key, title, pipeline, step, owner, amount, status, created, closed, prospect,
+             remind in _stream(connection, _leads_query())),
         )
         summary.counts[STEP_CHANGES_FILE] = _write(
             folder / STEP_CHANGES_FILE, STEP_CHANGE_COLUMNS,
@@ -160,5 +201,17 @@ def export_folder(app: AppContext, folder: Path) -> ExportSummary:
               note)
              for key, at, member, action, outcome, lead, prospect, note
              in _stream(connection, _actions_query())),
+        )
+        summary.counts[ANSWERS_FILE] = _write(
+            folder / ANSWERS_FILE, ANSWER_COLUMNS,
+            _answer_rows(_stream(connection, _answers_query())),
+        )
+        summary.counts[REMINDERS_FILE] = _write(
+            folder / REMINDERS_FILE, REMINDER_COLUMNS,
+            ((f"{REMINDER_PREFIX}{row_id}", stamp(due), member, action, lead or "",
+              prospect or "", stamp(done_at or due) if done else "", source_action or "",
+              note, source)
+             for row_id, due, member, action, lead, prospect, done, done_at, source_action,
+             note, source in _stream(connection, _reminders_query())),
         )
     return summary

@@ -12,8 +12,9 @@ Formats are chosen so that export → import → export gives byte-identical fil
 
 from __future__ import annotations
 
+import json
 import math
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,17 +26,25 @@ PROSPECT_COLUMNS: tuple[str, ...] = (
 )
 LEAD_COLUMNS: tuple[str, ...] = (
     "id", "title", "pipeline", "step", "owner", "amount", "status", "created_at", "closed_at",
-    "prospect_id",
+    "prospect_id", "remind_on",
 )
 STEP_CHANGE_COLUMNS: tuple[str, ...] = ("lead_id", "at", "step")
 ACTION_COLUMNS: tuple[str, ...] = (
     "id", "at", "member", "action", "outcome", "lead_id", "prospect_id", "note",
 )
 
+ANSWER_COLUMNS: tuple[str, ...] = ("action_id", "question", "answer")
+REMINDER_COLUMNS: tuple[str, ...] = (
+    "id", "due_at", "member", "action", "lead_id", "prospect_id", "done_at", "source_action_id",
+    "note", "source",
+)
+
 PROSPECTS_FILE = "prospects.csv"
 LEADS_FILE = "leads.csv"
 STEP_CHANGES_FILE = "step_changes.csv"
 ACTIONS_FILE = "actions.csv"
+ANSWERS_FILE = "answers.csv"
+REMINDERS_FILE = "reminders.csv"
 
 #: Every file of a data folder with its columns, in import order (references point backwards).
 FILES: dict[str, tuple[str, ...]] = {
@@ -43,7 +52,19 @@ FILES: dict[str, tuple[str, ...]] = {
     LEADS_FILE: LEAD_COLUMNS,
     STEP_CHANGES_FILE: STEP_CHANGE_COLUMNS,
     ACTIONS_FILE: ACTION_COLUMNS,
+    ANSWERS_FILE: ANSWER_COLUMNS,
+    REMINDERS_FILE: REMINDER_COLUMNS,
 }
+
+#: Columns a file may leave out (added after the first version of the folder: folders written
+#: before still load); a missing one reads as empty cells.
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    LEADS_FILE: ("remind_on",),
+    REMINDERS_FILE: ("note", "source"),
+}
+
+#: A reminder's folder id: ``R`` and its integer id (reminders have no text key).
+REMINDER_PREFIX = "R"
 
 #: Longest text ids and names the schema stores (``key`` columns are 64 characters).
 KEY_MAX = 64
@@ -114,6 +135,39 @@ def parse_amount(text: str) -> float:
     return value
 
 
+def parse_day_cell(text: str) -> date:
+    """A local day, ``YYYY-MM-DD``."""
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise CellError(f"not a day: {text!r} (use YYYY-MM-DD)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise CellError(f"{text!r} is out of range (years {FIRST_DAY.year}–{LAST_DAY.year})")
+    return day
+
+
+def format_answer(value: Any) -> str:
+    """A typed script answer as written in answers.csv: ``yes``/``no``, a number as Python
+    writes it (``12``, ``12.5``, ``12.0`` stays a float), a text or a choice as is."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float | str):
+        return str(value) if not isinstance(value, float) else repr(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def reminder_id(text: str) -> int | None:
+    """The integer id a reminder's folder id names (``R12`` → 12), or None for any other
+    text (which the import accepts and numbers itself)."""
+    digits = text[len(REMINDER_PREFIX):]
+    if (text.startswith(REMINDER_PREFIX) and digits.isascii() and digits.isdigit()
+            and not digits.startswith("0") and len(digits) <= 18):
+        return int(digits)
+    return None
+
+
 def sqlite_utc_text(moment: datetime) -> str:
     """The text SQLAlchemy stores on SQLite for an aware UTC datetime
     (``YYYY-MM-DD HH:MM:SS.ffffff``), for bulk writes through the raw DBAPI cursor.
@@ -159,6 +213,10 @@ class TimestampReader:
                 and text[22:] == ":00" and moment.microsecond == 0):
             self.hours[text[:13] + text[19:]] = value[:13]
         return value
+
+    def of(self, moment: datetime) -> str:
+        """The value of an aware datetime."""
+        return sqlite_utc_text(moment.astimezone(UTC)) + ("" if self.sqlite else "+00")
 
     def to_datetime(self, value: Any) -> datetime:
         """A value returned by ``db`` back as an aware UTC datetime."""

@@ -13,8 +13,15 @@ from typing import Any
 
 from sqlalchemy import text
 
+from salesplan.core.calendar import local_midnight_utc
 from salesplan.core.dataio.bulk import INTEGRITY_ERRORS, TableWriter, next_id
-from salesplan.core.dataio.formats import LEADS_FILE, PROSPECTS_FILE, CellError, parse_amount
+from salesplan.core.dataio.formats import (
+    LEADS_FILE,
+    PROSPECTS_FILE,
+    CellError,
+    parse_amount,
+    parse_day_cell,
+)
 from salesplan.core.dataio.import_prospects import RepeatedKey, claims_table
 from salesplan.core.dataio.import_state import ImportState
 from salesplan.core.dataio.locate import line_of_key
@@ -55,7 +62,7 @@ def _read_file(state: ImportState, source: Any) -> None:
     state.defer_indexes(source, LEAD_TABLE)
     writer = TableWriter(state.connection, LEAD_TABLE, (
         "id", "key", "title", "pipeline", "step", "owner", "amount", "status",
-        "created_at", "closed_at", "prospect_id",
+        "created_at", "closed_at", "remind_at", "prospect_id",
     ))
     pending = _Pending()
     try:
@@ -78,7 +85,7 @@ def _read(state: ImportState, file: str, source: Any, writer: TableWriter,
     new_id = state.leads.first_id
     statuses = ", ".join(LEAD_STATUSES)
     for line, (key, title, pipeline, step, owner, amount_text, status, created, closed,
-               prospect) in state.rows(source):
+               prospect, remind_on) in state.rows(source):
         try:
             key = state.key(file, line, "id", key)
             state.text(file, line, "title", title, required=True)
@@ -107,12 +114,22 @@ def _read(state: ImportState, file: str, source: Any, writer: TableWriter,
             elif closed:
                 raise row_error(file, line, "closed_at",
                                 f"must be empty for an open lead (status {status!r})")
+            remind_at: Any = None
+            if remind_on:
+                if status != "standby":
+                    raise row_error(file, line, "remind_on",
+                                    f"only a standby lead has one (status {status!r})")
+                try:
+                    day = parse_day_cell(remind_on)
+                except CellError as exc:
+                    raise row_error(file, line, "remind_on", str(exc)) from None
+                remind_at = state.times.of(local_midnight_utc(day, state.app.tz))
         except DataError:
             _settle(state, pending, writer)  # earlier rows' prospects come first
             raise
         state.leads.add(pipeline, step)
         row = (new_id, key, title, pipeline, step, owner, amount, status, created_at,
-               closed_at)
+               closed_at, remind_at)
         new_id += 1
         if prospect:
             pending.rows.append((line, key, row, prospect))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from salesplan.core.dataio.bulk import DeferredIndexes, count_rows, is_sqlite
-from salesplan.core.dataio.formats import FILES, KEY_MAX, CellError, TimestampReader
+from salesplan.core.dataio.formats import FILES, KEY_MAX, OPTIONAL, CellError, TimestampReader
 from salesplan.core.dataio.reader import CsvSource, row_error
 from salesplan.core.fields import text_problem
 
@@ -43,6 +43,8 @@ class ImportSummary:
     leads: int = 0
     step_changes: int = 0
     actions: int = 0
+    answers: int = 0
+    reminders: int = 0
     files: list[str] = field(default_factory=list)
 
 
@@ -94,6 +96,7 @@ class ImportState:
         self.times = TimestampReader(app.tz, self.sqlite)
         self.summary = ImportSummary()
         self.first_prospect_id = 0
+        self.first_action_id = 0  # the first id of actions.csv's actions (set before them)
         self.list_ids: dict[str, int] = {}
         self.new_lists: dict[int, Any] = {}  # list id -> oldest prospect's created_at
         self.claims = 0  # prospects of prospects.csv with a lead_id
@@ -107,7 +110,7 @@ class ImportState:
         if not path.is_file():
             return None
         self.summary.files.append(name)
-        return CsvSource(path, FILES[name])
+        return CsvSource(path, FILES[name], OPTIONAL.get(name, ()))
 
     def rows(self, source: CsvSource) -> Iterator[tuple[int, list[str]]]:
         return self.progress.track(source, source.rows())

@@ -1,15 +1,16 @@
 """``salesplan import DIR``: load a data folder into the base in ONE transaction (SPEC §5).
 
-The files are read in reference order (prospects, leads, step changes, actions), each
-streamed; every cell is checked and the first bad row aborts everything with
+The files are read in reference order (prospects, leads, step changes, actions, answers,
+reminders), each streamed; every cell is checked and the first bad row aborts everything with
 ``file:line: column: problem`` (nothing is written). Rows are written directly with bulk
 inserts (``COPY`` on PostgreSQL): importing history fires no rules and no notifications.
 
 Memory does not grow with the folder: no map of keys is kept (references are resolved by the
 database, a chunk at a time), actions are never kept, and the rollups are folded as the
 actions go in (``rollup_build.BulkFolding``), so the import ends with every rollup current.
-The per-file work lives in ``import_prospects``, ``import_leads``, ``import_steps`` and
-``import_actions``; the error path that names a row a constraint refused in ``locate``.
+The per-file work lives in ``import_prospects``, ``import_leads``, ``import_steps``,
+``import_actions``, ``import_answers`` and ``import_reminders``; the error path that names a
+row a constraint refused in ``locate``.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from salesplan.core.dataio.bulk import (
     fix_sequences,
     is_sqlite,
     lock_tables,
+    next_id,
 )
 from salesplan.core.dataio.formats import ACTIONS_FILE, FILES, PROSPECTS_FILE
 from salesplan.core.dataio.import_actions import ACTION_TABLE, ActionProblem, import_actions
+from salesplan.core.dataio.import_answers import holder_fields, import_answers
 from salesplan.core.dataio.import_leads import LEAD_TABLE, import_leads
 from salesplan.core.dataio.import_prospects import (
     LIST_TABLE,
@@ -39,6 +42,12 @@ from salesplan.core.dataio.import_prospects import (
     drop_claims,
     import_prospects,
 )
+from salesplan.core.dataio.import_reminders import (
+    REMINDER_TABLE,
+    ReminderProblem,
+    import_reminders,
+    reminder_problem,
+)
 from salesplan.core.dataio.import_state import (
     DEFER_INDEXES_MIN_ROWS,
     ImportState,
@@ -47,7 +56,6 @@ from salesplan.core.dataio.import_state import (
 from salesplan.core.dataio.import_steps import STEP_TABLE, import_step_changes
 from salesplan.core.dataio.locate import action_problem, repeated_key
 from salesplan.core.dataio.progress import Progress
-from salesplan.core.db.models import Reminder, table_of
 from salesplan.core.db.search_index import index_range
 from salesplan.core.errors import DatabaseError, DataError
 from salesplan.core.events import IdRange, ImportBatch
@@ -58,7 +66,6 @@ from salesplan.core.services.events import fire_imported
 
 __all__ = ["DEFER_INDEXES_MIN_ROWS", "ImportSummary", "import_folder"]
 
-REMINDER_TABLE = table_of(Reminder)
 ANALYZE_AFTER = 20_000
 """Imported actions from which PostgreSQL's statistics are refreshed at the end."""
 TRIGGERED = ("actions", "leads", "step_changes", "prospects", "prospecting_lists")
@@ -74,7 +81,8 @@ def _run(state: ImportState) -> ImportSummary:
     app = state.app
     # PostgreSQL: the import hands out ids itself and folds what it wrote; other writers
     # wait for it (SQLite's write lock already keeps them out).
-    lock_tables(connection, [LIST_TABLE, PROSPECT_TABLE, LEAD_TABLE, STEP_TABLE, ACTION_TABLE])
+    lock_tables(connection, [LIST_TABLE, PROSPECT_TABLE, LEAD_TABLE, STEP_TABLE, ACTION_TABLE,
+                             REMINDER_TABLE])
     tables = (PROSPECT_TABLE, LEAD_TABLE, STEP_TABLE, ACTION_TABLE, REMINDER_TABLE)
     before = {table: _max_id(connection, table) for table in tables}
     state.list_ids = dict(connection.execute(select(LIST_TABLE.c.name, LIST_TABLE.c.id)).all())
@@ -87,12 +95,17 @@ def _run(state: ImportState) -> ImportSummary:
     import_step_changes(state)
     specs = active_rollups(app)
     folding = BulkFolding(connection, specs)
+    state.first_action_id = next_id(connection, ACTION_TABLE)
     import_actions(state, folding)
+    import_answers(state)
+    import_reminders(state)
     for deferred in state.deferred:
         deferred.restore()
+    holder_fields(state)
     triggers.restore()
     folding.finish()
-    fix_sequences(connection, [LIST_TABLE, PROSPECT_TABLE, LEAD_TABLE, ACTION_TABLE])
+    fix_sequences(connection, [LIST_TABLE, PROSPECT_TABLE, LEAD_TABLE, ACTION_TABLE,
+                               REMINDER_TABLE])
     ranges = {table: IdRange(before[table] + 1, _max_id(connection, table)) for table in tables}
     index_range(connection, leads=(ranges[LEAD_TABLE].first, ranges[LEAD_TABLE].last),
                 prospects=(ranges[PROSPECT_TABLE].first, ranges[PROSPECT_TABLE].last),
@@ -136,6 +149,9 @@ def import_folder(
     except ActionProblem:
         with app.engine.connect() as connection:
             raise _action_error(connection, folder) from None
+    except ReminderProblem:
+        with app.engine.connect() as connection:
+            raise reminder_problem(connection, folder) from None
     return summary
 
 

@@ -17,6 +17,7 @@ from salesplan.core.dataio.formats import (
     ACTIONS_FILE,
     FILES,
     LEADS_FILE,
+    OPTIONAL,
     PROSPECTS_FILE,
 )
 from salesplan.core.dataio.reader import CsvSource, row_error
@@ -33,7 +34,7 @@ BATCH = 500
 
 def records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """``(line, cells)`` of every record of a data file (cells in the file's column order)."""
-    yield from CsvSource(path, FILES[path.name]).rows()
+    yield from CsvSource(path, FILES[path.name], OPTIONAL.get(path.name, ())).rows()
 
 
 def record(path: Path, index: int) -> tuple[int, list[str]]:

@@ -23,14 +23,16 @@ def row_error(file: str, line: int, column: str, problem: str) -> DataError:
 class CsvSource:
     """One file of a data folder: checks the header, then yields ``(line, cells)``.
 
-    ``cells`` are in the order of ``columns`` (the file may order its columns freely).
+    ``cells`` are in the order of ``columns`` (the file may order its columns freely); a
+    column of ``optional`` the file leaves out reads as empty cells.
     """
 
-    def __init__(self, path: Path, columns: Sequence[str]) -> None:
+    def __init__(self, path: Path, columns: Sequence[str], optional: Sequence[str] = ()) -> None:
         self._reader: Any = None
         self.path = path
         self.name = path.name
         self.columns = tuple(columns)
+        self.optional = frozenset(optional)
 
     def count_lines(self) -> int:
         """Physical lines in the file (a cheap binary pass, used to size a progress bar)."""
@@ -51,9 +53,9 @@ class CsvSource:
             if names.index(name) != index:
                 raise row_error(self.name, 1, name, "column is listed twice")
         for name in self.columns:
-            if name not in names:
+            if name not in names and name not in self.optional:
                 raise row_error(self.name, 1, name, "missing column")
-        return [names.index(name) for name in self.columns]
+        return [names.index(name) if name in names else -1 for name in self.columns]
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """``(line, cells)`` for every record (blank lines skipped)."""
@@ -79,8 +81,10 @@ class CsvSource:
                 if header is None:
                     raise row_error(self.name, 1, "header", "the file is empty")
                 order = self._order(header)
-                width = len(order)
+                width = len(header)
                 identity = order == list(range(width))
+                if -1 in order:  # a missing optional column: an empty cell at its place
+                    order = [width if i == -1 else i for i in order]
                 for cells in reader:
                     if len(cells) != width:
                         if not cells:
@@ -89,7 +93,11 @@ class CsvSource:
                             self.name, self.line_of(cells), "row",
                             f"has {len(cells)} fields, the header has {width}",
                         )
-                    yield cells if identity else [cells[i] for i in order]
+                    if identity:
+                        yield cells
+                    else:
+                        cells.append("")
+                        yield [cells[i] for i in order]
             except UnicodeDecodeError:
                 raise row_error(self.name, self._undecodable_line(), "row",
                                 "not valid UTF-8") from None
