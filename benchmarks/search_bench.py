@@ -13,7 +13,8 @@ nothing) it times, in process and on warm caches:
 
 1. ``search()`` — the service behind ``salesplan search``, the API's ``/search`` and the TUI
    (20 leads and 20 prospects at most, as the local admin, then as a rep);
-2. ``lead list --q``'s two statements (the count and the first 100 rows);
+2. ``lead list --q``'s two statements (the count and the first 100 rows), and the TUI
+   pipeline board filtered with ``/`` (counts per step and each column's first cards);
 3. the baseline measured in the same run: the same words as ``LIKE '%word%'`` over the
    leads' titles and their contacts' columns — what a search without an index costs.
 
@@ -84,6 +85,18 @@ def lead_list(app: AppContext, query: str) -> Callable[[], int]:
     return run
 
 
+def board_search(app: AppContext, query: str) -> Callable[[], int]:
+    """The TUI pipeline board filtered by ``/``: counts per step and the first cards."""
+    from salesplan.tui.queries import board
+
+    pipeline = app.config.pipelines[0].id
+
+    def run() -> int:
+        return sum(column.total for column in board(app, pipeline=pipeline, owner=None,
+                                                    search=query))
+    return run
+
+
 def service(app: AppContext, query: str, actor: Actor | None = None) -> Callable[[], int]:
     def run() -> int:
         with app.session() as session:
@@ -94,16 +107,18 @@ def service(app: AppContext, query: str, actor: Actor | None = None) -> Callable
 def bench(app: AppContext, label: str, runs: int) -> bool:
     rep = Actor(app.config.members[0].id, "rep")
     print(f"\n{label}: {'query':<20} {'hits':>5} {'search p50/max ms':>18} "
-          f"{'as rep':>8} {'lead list --q':>14} {'LIKE scan':>10} {'ratio':>6}")
+          f"{'as rep':>8} {'lead list --q':>14} {'board /':>8} {'LIKE scan':>10} {'ratio':>6}")
     fine = True
     for query in QUERIES:
         p50, worst, hits = timed(service(app, query), runs)
         rep50, _rep_worst, _ = timed(service(app, query, rep), runs)
         list50, list_worst, total = timed(lead_list(app, query), runs)
+        board50, _board_worst, _ = timed(board_search(app, query), runs)
         like50, _like_worst, _ = timed(like_baseline(app, query), max(1, runs // 3))
         fine = fine and max(worst, list_worst) < TARGET_SECONDS * 2 and p50 < TARGET_SECONDS
         print(f"{'':<{len(label) + 1}} {query:<20} {hits:>5} {p50 * 1000:>8.1f}/"
               f"{worst * 1000:<7.1f} {rep50 * 1000:>8.1f} {list50 * 1000:>8.1f} ({total:>6})"
+              f" {board50 * 1000:>8.1f}"
               f" {like50 * 1000:>9.0f} {like50 / max(p50, 1e-6):>6.0f}")
     return fine
 

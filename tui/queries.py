@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from salesplan.core.access import LOCAL_ADMIN, Actor, member_clause, owner_clause
@@ -209,6 +210,11 @@ def board_page(
         .offset(offset)
         .limit(limit)
     ).all()
+    return _cards(session, app, list(leads))
+
+
+def _cards(session: Session, app: AppContext, leads: list[Lead]) -> list[LeadCard]:
+    """Cards of ``leads`` (in that order), each with its next open reminder."""
     ids = [lead.id for lead in leads]
     next_due: dict[int, datetime] = {}
     if ids:
@@ -240,30 +246,41 @@ def board(
     app: AppContext, *, pipeline: str, owner: str | None, limit: int = PAGE_SIZE,
     actor: Actor = LOCAL_ADMIN, search: str | None = None,
 ) -> list[BoardColumn]:
-    """Every step of a pipeline: open-lead count and amount (one grouped query) and the
-    first page of cards, of the leads the actor sees (and ``search`` finds, if given)."""
+    """Every step of a pipeline: open-lead count and amount and the first page of cards, of
+    the leads the actor sees (and ``search`` finds, if given) — one ranked query over the
+    pipeline's open leads, then the cards' rows by id."""
     spec = app.config.pipeline(pipeline)
     steps = spec.steps if spec else []
     with app.session() as session:
-        conditions = _open_leads(app, pipeline, owner, actor, search)
-        totals = {
-            step: (int(count), float(amount or 0))
-            for step, count, amount in session.exec(
-                select(Lead.step, func.count(col(Lead.id)), func.sum(Lead.amount))
-                .where(*conditions)
-                .group_by(Lead.step)
-            )
-        }
+        step_column = col(Lead.step)
+        ranked = (
+            sa_select(col(Lead.id).label("id"), step_column.label("step"),
+                      func.row_number().over(
+                          partition_by=step_column,
+                          order_by=(col(Lead.created_at).desc(), col(Lead.id).desc()),
+                      ).label("rank"),
+                      func.count().over(partition_by=step_column).label("total"),
+                      func.sum(Lead.amount).over(partition_by=step_column).label("amount"))
+            .where(*_open_leads(app, pipeline, owner, actor, search))
+            .subquery()
+        )
+        first = session.execute(
+            sa_select(ranked.c.id, ranked.c.step, ranked.c.total, ranked.c.amount)
+            .where(ranked.c.rank <= limit).order_by(ranked.c.step, ranked.c.rank)).all()
+        totals: dict[str, tuple[int, float]] = {}
+        order: dict[str, list[int]] = defaultdict(list)
+        for lead_id, step, total, amount in first:
+            totals[step] = (int(total), float(amount or 0))
+            order[step].append(int(lead_id))
+        wanted = [lead_id for ids in order.values() for lead_id in ids]
+        rows = {lead.id: lead for lead in session.exec(
+            select(Lead).where(col(Lead.id).in_(wanted))).all()} if wanted else {}
         columns = []
         for step in steps:
             total, amount = totals.get(step, (0, 0.0))
-            cards = (
-                board_page(session, app, pipeline=pipeline, step=step, owner=owner, limit=limit,
-                           actor=actor, search=search)
-                if total
-                else []
-            )
-            columns.append(BoardColumn(step=step, total=total, amount=amount, cards=cards))
+            leads = [rows[lead_id] for lead_id in order.get(step, []) if lead_id in rows]
+            columns.append(BoardColumn(step=step, total=total, amount=amount,
+                                       cards=_cards(session, app, leads)))
     return columns
 
 
