@@ -340,7 +340,7 @@ def test_cli_import_reports_and_exits_2(
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert result.stdout == (  # type: ignore[attr-defined]
         f"Imported from {folder}: 3 prospects (2 new lists), 2 leads, 3 step changes, "
-        "3 actions.\n")
+        "3 actions, 0 answers, 0 reminders.\n")
     result = run_cli("--config", str(config_path), "import", str(folder))
     assert result.exit_code == 2  # type: ignore[attr-defined]
     assert result.stderr == (  # type: ignore[attr-defined]

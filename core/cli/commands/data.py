@@ -17,7 +17,7 @@ from salesplan.core.i18n import _
 @click.argument("folder", type=click.Path(path_type=Path))
 @pass_app
 def import_command(app: AppContext, folder: Path) -> None:
-    """Import a data folder (prospects.csv, leads.csv, step_changes.csv, actions.csv).
+    """Import a data folder (prospects, leads, step changes, actions, answers, reminders).
 
     One transaction: the first bad row stops the import with file:line and nothing is
     written. No rules or notifications fire for imported history.
@@ -26,9 +26,10 @@ def import_command(app: AppContext, folder: Path) -> None:
     click.echo(
         _("Imported from {folder}: {prospects} prospects ({lists} new lists), "
         "{leads} leads, {step_changes} step changes, "
-        "{actions} actions.").format(
+        "{actions} actions, {answers} answers, {reminders} reminders.").format(
             folder=folder, prospects=summary.prospects, lists=summary.lists,
-            leads=summary.leads, step_changes=summary.step_changes, actions=summary.actions)
+            leads=summary.leads, step_changes=summary.step_changes, actions=summary.actions,
+            answers=summary.answers, reminders=summary.reminders)
 
     )
 
