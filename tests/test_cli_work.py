@@ -158,7 +158,7 @@ def test_bad_discovery_call_sets_lost(sp: Run, db: AppContext) -> None:
         assert lead.closed_at == datetime(2026, 3, 11, 13, 0, tzinfo=UTC)
     assert "status lost" in _ok(sp("lead", "show", "L1"))
     listed = _squash(_ok(sp("lead", "list", "--status", "lost")))
-    assert "L1 │ Acme deal │ acquisition │ Incoming │ alice │ 0 │ lost" in listed
+    assert "L1 │ Acme deal │ acquisition │ Incoming │ Alice Martin (alice) │ 0 │ lost" in listed
     assert "1 lead" in listed
     assert "0 leads" in _ok(sp("lead", "list", "--status", "todo"))
 
@@ -177,7 +177,7 @@ def test_list_status_filters_standby_by_its_date(sp: Run, db: AppContext) -> Non
     assert "│ 200 │ todo" in todo
     standby = _squash(_ok(sp("lead", "list", "--status", "standby")))
     assert "1 lead" in standby and "2 leads" not in standby
-    assert "L2 │ Waiting │ acquisition │ Incoming │ alice │ 100 │ standby" in standby
+    assert "L2 │ Waiting │ acquisition │ Incoming │ Alice Martin (alice) │ 100 │ standby" in standby
     everything = _squash(_ok(sp("lead", "list")))
     assert "3 leads" in everything
 
@@ -197,7 +197,7 @@ def test_converted_prospect_keeps_its_link(sp: Run, db: AppContext) -> None:
         assert lead.prospect_id == prospect.id
         assert (lead.owner, lead.amount, lead.step) == ("alice", 12000.0, "Incoming")
     listed = _squash(_ok(sp("prospect", "list", "--list", "Trade fair")))
-    assert "P1 │ Jo Bloggs │ Bloggs SA │ Trade fair │ bob │ L1" in listed
+    assert "P1 │ Jo Bloggs │ Bloggs SA │ Trade fair │ Bob Durand (bob) │ L1" in listed
     shown = _ok(sp("lead", "show", "L1"))
     assert "From prospect P1 Jo Bloggs (Bloggs SA) in list Trade fair" in shown
     assert "Actions on the prospect" in shown
