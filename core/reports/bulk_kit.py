@@ -109,11 +109,19 @@ def insert_touch_rows(db: Connection, touch: TouchSet, month: date,
         return
     stage = _staged(db, touch.table, [*identity, "month"],
                     ((*key, month) for key in sorted(identities)))
-    same = " AND ".join(f"p.{name} = s.{name}" for name in identity)
+    # The previous month is the primary-key row just before (identity..., month), kept only
+    # if it has the same identity. Written as one row comparison so that only the primary key
+    # can serve it: with `identity = … AND month < …` the planner (no statistics yet during
+    # an import) picks the (groups..., month) index and filters the key, a scan of every
+    # earlier month of the group per row (111 s per 50,000 rows at 1.3M actions).
+    staged = ", ".join(f"s.{name}" for name in identity)
+    mine = ", ".join(f"p.{name}" for name in identity)
+    backwards = ", ".join(f"p.{name} DESC" for name in (*identity, "month"))
     db.exec_driver_sql(
         f"INSERT INTO {table} ({names}, month, prev_month) "
-        f"SELECT {', '.join(f's.{name}' for name in identity)}, s.month, "
-        f"(SELECT max(p.month) FROM {table} p WHERE {same} AND p.month < s.month) "
+        f"SELECT {staged}, s.month, "
+        f"(SELECT CASE WHEN ({mine}) = ({staged}) THEN p.month END FROM {table} p "
+        f"WHERE ({mine}, p.month) < ({staged}, s.month) ORDER BY {backwards} LIMIT 1) "
         f"FROM {stage} s ON CONFLICT DO NOTHING")
 
 
