@@ -259,3 +259,21 @@ def test_the_demo_command_builds_no_future(tmp_path: Path,
             assert latest is None or latest <= finished, what
     finally:
         app.dispose()
+
+
+def test_two_builds_of_one_folder_at_once_give_one_demo(tmp_path: Path) -> None:
+    """Two `salesplan demo` started together: one builds, the other waits and reuses it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    folder = tmp_path / "shared"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda seed: build_demo(folder, seed=seed, today=TODAY),
+                                (7, 7)))
+    assert sorted(result.built for result in results) == [False, True]
+    assert not (folder / ".demo.db.building").exists()
+    app = _app(folder)
+    try:
+        with app.engine.connect() as connection:
+            assert connection.execute(select(Action.id).limit(1)).first() is not None
+    finally:
+        app.dispose()

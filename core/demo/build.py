@@ -7,7 +7,10 @@ machinery's bulk writers (no services, no rules: this is history; see ``write``)
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +18,7 @@ from pathlib import Path
 from salesplan.core.calendar import today as local_today
 from salesplan.core.calendar import utc_now
 from salesplan.core.context import load_app
-from salesplan.core.db.engine import DATABASE_URL_ENV
+from salesplan.core.db.engine import DATABASE_URL_ENV, create_private_file
 from salesplan.core.demo.generator import SIZES, generate
 from salesplan.core.demo.team import demo_config_text
 from salesplan.core.demo.write import META_KEY, write_demo
@@ -26,6 +29,7 @@ from salesplan.core.progress import ProgressCallback, quiet
 DEFAULT_DIR = "salesplan-demo"
 CONFIG_NAME = "salesplan.toml"
 DATABASE_NAME = "demo.db"
+LOCK_NAME = ".demo.lock"
 __all__ = ["META_KEY", "DemoResult", "build_demo", "demo_config_text"]
 
 
@@ -57,6 +61,29 @@ def build_demo(folder: Path, *, size: str = "small", seed: int = 1, today: date 
     if not reset and config_path.is_file() and database.is_file():
         return DemoResult(folder, config_path, database, False, {})
     folder.mkdir(parents=True, exist_ok=True)
+    with _build_lock(folder):
+        # A build that ran while this one waited for the lock has left a finished demo.
+        if not reset and config_path.is_file() and database.is_file():
+            return DemoResult(folder, config_path, database, False, {})
+        counts = _build(folder, config_path, database, size, seed, today, progress)
+    return DemoResult(folder, config_path, database, True, counts)
+
+
+@contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    """One build at a time per folder: two builds would share the same temporary base."""
+    lock_path = folder / LOCK_NAME
+    create_private_file(lock_path)
+    with lock_path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build(folder: Path, config_path: Path, database: Path, size: str, seed: int,
+           today: date | None, progress: ProgressCallback) -> dict[str, int]:
     config_path.write_text(demo_config_text(size), encoding="utf-8")
     for path in _sqlite_files(database):
         path.unlink(missing_ok=True)
@@ -81,4 +108,4 @@ def build_demo(folder: Path, *, size: str = "small", seed: int = 1, today: date 
         path.unlink(missing_ok=True)
     building.with_name(building.name + ".migrate-lock").unlink(missing_ok=True)
     os.replace(building, database)
-    return DemoResult(folder, config_path, database, True, counts)
+    return counts
