@@ -172,7 +172,8 @@ def test_cli_builds_then_reuses_then_resets(run_cli: Callable[..., object],
     assert result.stdout.startswith(  # type: ignore[attr-defined]
         f"Demo already built in {folder}, use --reset to rebuild.\n")
     assert (folder / "demo.db").stat().st_mtime_ns == built
-    assert sorted(p.name for p in folder.iterdir()) == ["demo.db", "salesplan.toml"]
+    # The build lock stays (removing a file others may wait to lock would race).
+    assert sorted(p.name for p in folder.iterdir()) == [".demo.lock", "demo.db", "salesplan.toml"]
     result = run_cli(*args, "--reset")
     assert "Demo built in" in result.stdout  # type: ignore[attr-defined]
     # The demo's config works with the other commands.

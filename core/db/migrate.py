@@ -9,7 +9,6 @@ lineage, without importing Alembic.
 
 from __future__ import annotations
 
-import fcntl
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from salesplan.core.db.engine import create_private_file, safe_url
+from salesplan.core.db.engine import exclusive_file_lock, safe_url
 from salesplan.core.db.migrations import HEAD_REVISION, KNOWN_REVISIONS, MIGRATIONS_DIR
 from salesplan.core.errors import DatabaseError
 from salesplan.core.schema import version_table_of
@@ -142,11 +141,5 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     if not database or database == ":memory:":
         yield
         return
-    lock_path = Path(database + ".migrate-lock")
-    create_private_file(lock_path)
-    with lock_path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive_file_lock(Path(database + ".migrate-lock")):
+        yield

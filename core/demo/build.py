@@ -7,10 +7,7 @@ machinery's bulk writers (no services, no rules: this is history; see ``write``)
 
 from __future__ import annotations
 
-import fcntl
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +15,7 @@ from pathlib import Path
 from salesplan.core.calendar import today as local_today
 from salesplan.core.calendar import utc_now
 from salesplan.core.context import load_app
-from salesplan.core.db.engine import DATABASE_URL_ENV, create_private_file
+from salesplan.core.db.engine import DATABASE_URL_ENV, exclusive_file_lock
 from salesplan.core.demo.generator import SIZES, generate
 from salesplan.core.demo.team import demo_config_text
 from salesplan.core.demo.write import META_KEY, write_demo
@@ -61,25 +58,13 @@ def build_demo(folder: Path, *, size: str = "small", seed: int = 1, today: date 
     if not reset and config_path.is_file() and database.is_file():
         return DemoResult(folder, config_path, database, False, {})
     folder.mkdir(parents=True, exist_ok=True)
-    with _build_lock(folder):
+    # One build at a time per folder: two builds would share the same temporary base.
+    with exclusive_file_lock(folder / LOCK_NAME):
         # A build that ran while this one waited for the lock has left a finished demo.
         if not reset and config_path.is_file() and database.is_file():
             return DemoResult(folder, config_path, database, False, {})
         counts = _build(folder, config_path, database, size, seed, today, progress)
     return DemoResult(folder, config_path, database, True, counts)
-
-
-@contextmanager
-def _build_lock(folder: Path) -> Iterator[None]:
-    """One build at a time per folder: two builds would share the same temporary base."""
-    lock_path = folder / LOCK_NAME
-    create_private_file(lock_path)
-    with lock_path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _build(folder: Path, config_path: Path, database: Path, size: str, seed: int,
