@@ -81,6 +81,26 @@ def test_words_find_titles_contacts_companies_emails_and_phones(app: AppContext)
     assert _found(app, "renewal") == [keys["carol"], keys["deal"]]
 
 
+def test_accents_of_every_latin_block_fold(app: AppContext) -> None:
+    # PostgreSQL folds Latin-1 and Latin Extended letters in two steps and ASCII in none:
+    # a name mixing both blocks, one with Extended only, and a plain one.
+    with app.write_session() as session:
+        at = datetime(2026, 3, 10, 9, 0)
+        mixed = services.add_prospect(session, app, list_name="Fair", name="Antonín Dvořák",
+                                      company="Ōsaka Škoda", owner="alice", at=at)
+        extended = services.add_prospect(session, app, list_name="Fair", name="Ștefan Bălan",
+                                         company="Łódź Ćwik", owner="alice", at=at)
+        plain = services.add_prospect(session, app, list_name="Fair", name="Anton Dvorak",
+                                      company="Osaka", owner="alice", at=at)
+        session.commit()
+        keys = (mixed.key, extended.key, plain.key)
+    assert _found(app, "dvorak") == [keys[2], keys[0]]
+    assert _found(app, "Dvořák antonin") == [keys[0]]
+    assert _found(app, "skoda osaka") == [keys[0]]
+    assert _found(app, "stefan balan") == [keys[1]]
+    assert _found(app, "cwik") == [keys[1]]
+
+
 def test_keys_are_found_in_any_shape(app: AppContext) -> None:
     keys = _team(app)
     number = keys["other"][1:]

@@ -50,9 +50,31 @@ def _sqlite_lead_words(lead: str, p: str) -> str:
     return f"{lead}.key || ' ' || {lead}.title || {contact}"
 
 
+def _ascii_or(text: str, otherwise: str) -> str:
+    return f"CASE WHEN octet_length({text}) = char_length({text}) THEN {text} ELSE {otherwise} END"
+
+
+_LATIN_1 = [(accented, plain) for accented, plain in zip(ACCENTED, PLAIN, strict=True)
+            if ord(accented) < 0x100]
+_EXTENDED = [(accented, plain) for accented, plain in zip(ACCENTED, PLAIN, strict=True)
+             if ord(accented) >= 0x100]
+
+
+def _translate(text: str, pairs: list[tuple[str, str]]) -> str:
+    accented = "".join(accented for accented, _plain in pairs)
+    plain = "".join(plain for _accented, plain in pairs)
+    return f"translate({text}, '{accented}', '{plain}')"
+
+
 def _pg_fold(words: str) -> str:
-    return (f"regexp_replace(lower(translate({words}, '{ACCENTED}', '{PLAIN}')), "
-            f"'[^[:alnum:]]+', ' ', 'g')")
+    # PostgreSQL's translate() costs the length of its character list for every character
+    # it reads (about 100 µs for a prospect's words with all 260 letters: two minutes of a
+    # large import). So ASCII text (most of it) skips it, Latin-1 goes through the 53 letters
+    # of its block, and only what is still not ASCII through Latin Extended: 4x faster, same
+    # words (the plain letters are all ASCII).
+    latin_1 = _translate(words, _LATIN_1)
+    folded = _ascii_or(words, _ascii_or(latin_1, _translate(latin_1, _EXTENDED)))
+    return f"regexp_replace(lower({folded}), '[^[:alnum:]]+', ' ', 'g')"
 
 
 def _pg_prospect_words(p: str) -> str:
