@@ -246,6 +246,32 @@ def test_nothing_in_the_demo_happened_after_it_was_built(tmp_path: Path, hour: i
         app.dispose()
 
 
+@pytest.mark.parametrize("local", ["2026-12-05T00:07", "2026-12-06T16:00"])
+def test_a_demo_built_on_a_weekend_ends_when_friday_closed(tmp_path: Path, local: str) -> None:
+    """Built on Saturday just after midnight or on Sunday (Paris), the history and every open
+    reminder's creation end at Friday 18:00; nothing is stamped on the coming Monday."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from salesplan.core.demo.generator import generate
+
+    paris = ZoneInfo("Europe/Paris")
+    now = datetime.fromisoformat(local).replace(tzinfo=paris)
+    app = _app(build_demo(tmp_path / "w", seed=3, today=TODAY).folder)
+    try:
+        data = generate(app.config, app.tz, set(app.registry.action_types), size="small",
+                        seed=3, today=now.date(), now=now.astimezone(UTC))
+        moments = [a[0] for a in data.actions] + [c[1] for c in data.step_changes]
+        moments += [p["created_at"] for p in data.prospects]
+        moments += [lead["created_at"] for lead in data.leads]
+        moments += [r[1] for r in data.reminders]
+        friday_close = datetime(2026, 12, 4, 18, 0, tzinfo=paris)
+        assert max(data.to_utc(m) for m in moments) == friday_close
+        assert data.reminders and min(data.to_utc(r[0]) for r in data.reminders) > friday_close
+    finally:
+        app.dispose()
+
+
 def test_the_demo_command_builds_no_future(tmp_path: Path,
                                            run_cli: Callable[..., CliResult]) -> None:
     """The real command, on the real clock: every event is at or before the end of the build."""

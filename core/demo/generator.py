@@ -128,7 +128,12 @@ class _Simulation:
             local = now.astimezone(tz)
             if local.date() == today:
                 minute = min(minute, local.hour * 60 + local.minute)
-        self.cutoff = self.today_index * 1440 + (minute if on_today else 0)
+        if on_today:
+            self.cutoff = self.today_index * 1440 + minute
+        else:
+            # A weekend or holiday: the history ends when the last working day closed. (Midnight
+            # of the next working day would stamp open reminders in the future.)
+            self.cutoff = (self.today_index - 1) * 1440 + AFTERNOON[1]
         everyone = [m.id for m in config.members]
         self.marketing = [m.id for m in config.members_of("marketing")] or everyone
         self.prospecting = [m.id for m in config.members_of("prospecting")] or everyone
@@ -170,6 +175,11 @@ class _Simulation:
         else:
             minute = self._work_minute()
         return min(day, len(self.data.days) - 1) * 1440 + minute
+
+    def _last_day(self) -> int:
+        """The last calendar day on which something may still start."""
+        day, minute = divmod(self.cutoff, 1440)
+        return day if minute else day - 1
 
     # -- events -----------------------------------------------------------------------------
 
@@ -228,7 +238,7 @@ class _Simulation:
 
     def prospects(self) -> None:
         rng, size = self.rng, self.size
-        last_day = self.today_index if self.cutoff % 1440 else self.today_index - 1
+        last_day = self._last_day()
         spans = [(0, int(last_day * 0.45)), (0, last_day), (int(last_day * 0.5), last_day)]
         starts = []
         for _n in range(size.prospects):
@@ -382,7 +392,7 @@ class _Simulation:
 
     def renewals(self) -> None:
         rng, steps = self.rng, self.renewal.steps
-        last_day = self.today_index if self.cutoff % 1440 else self.today_index - 1
+        last_day = self._last_day()
         starts = sorted(rng.randint(0, last_day) * 1440 + self._work_minute()
                         for _ in range(self.size.renewals))
         for moment in starts:
